@@ -1,0 +1,545 @@
+//! Coding in the database (method.md §2 step 7): fragments proposed from a checked transcript,
+//! valence and themes per fragment, merge and split, progress per conversation and round.
+//!
+//! A fragment counts as coded when `coded_at` is set, or when its conversation has status
+//! `coded` (demo data and imports arrive coded). Before anyone changes a `coded` conversation its
+//! fragments are stamped, so the two rules never disagree; when every fragment of a `checked`
+//! conversation is coded, the conversation becomes `coded`, and a split makes it `checked` again.
+//!
+//! Every entry point checks the conversation's ward with [`structure::ward`] and
+//! [`driehoek_domain::coding::may_code`]; NotFound otherwise.
+
+use crate::audit::{self, Entry};
+use crate::db::{Db, StoreError, Tx, new_id, now};
+use crate::structure::{self, Ward};
+use crate::{in_tx, read};
+use driehoek_domain::Valence;
+use driehoek_domain::access::Tenant;
+use driehoek_domain::coding::{Code, may_code};
+use driehoek_domain::segment::{merge, segment, split_at};
+use serde::Serialize;
+
+/// A conversation as the coding page needs it.
+#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+pub struct CodingConversation {
+    pub id: String,
+    pub perspective: String,
+    pub status: String,
+    pub triad_id: String,
+    pub triad_code: String,
+    pub ward_id: String,
+    pub round_id: String,
+    pub round_name: String,
+    pub theme_set_id: String,
+}
+
+/// A conversation the tenant may code; NotFound otherwise.
+pub async fn conversation(
+    db: &Db,
+    tenant: &Tenant,
+    id: &str,
+) -> Result<(Ward, CodingConversation), StoreError> {
+    let c: Option<CodingConversation> = read!(db, |c| {
+        sqlx::query_as(
+        "SELECT c.id, c.perspective, c.status, t.id AS triad_id, t.code AS triad_code, t.ward_id,
+                r.id AS round_id, r.name AS round_name, r.theme_set_id
+         FROM conversations c JOIN triads t ON t.id = c.triad_id JOIN rounds r ON r.id = t.round_id
+         WHERE c.id = $1"
+    )
+    .bind(id)
+    .fetch_optional(c)
+    .await
+    })?;
+    let c = c.ok_or(StoreError::NotFound)?;
+    let ward = structure::ward(db, tenant, &c.ward_id).await?;
+    if !may_code(tenant, &ward.path()) {
+        return Err(StoreError::NotFound);
+    }
+    Ok((ward, c))
+}
+
+/// A ward the tenant may code on; NotFound otherwise.
+pub async fn coding_ward(db: &Db, tenant: &Tenant, ward_id: &str) -> Result<Ward, StoreError> {
+    let ward = structure::ward(db, tenant, ward_id).await?;
+    if !may_code(tenant, &ward.path()) {
+        return Err(StoreError::NotFound);
+    }
+    Ok(ward)
+}
+
+/// One fragment on the coding page.
+#[derive(Debug, Clone, Serialize)]
+pub struct Fragment {
+    pub id: String,
+    pub position: i64,
+    pub speaker: String,
+    pub text: String,
+    /// `positive`, `negative` or `none`.
+    pub valence: String,
+    pub coded: bool,
+    /// Keys of its themes, in theme-set order.
+    pub themes: Vec<String>,
+}
+
+/// The fragments of a conversation in order, with their codes.
+pub async fn fragments(db: &Db, conversation_id: &str) -> Result<Vec<Fragment>, StoreError> {
+    type Row = (
+        String,
+        i64,
+        String,
+        String,
+        Option<String>,
+        bool,
+        Option<String>,
+    );
+    let rows: Vec<Row> = read!(db, |c| sqlx::query_as(
+        "SELECT f.id, f.position, f.speaker, f.text, f.valence,
+                (f.coded_at IS NOT NULL OR c.status = 'coded') AS coded, th.key
+         FROM fragments f
+         JOIN conversations c ON c.id = f.conversation_id
+         LEFT JOIN fragment_themes ft ON ft.fragment_id = f.id
+         LEFT JOIN themes th ON th.id = ft.theme_id
+         WHERE f.conversation_id = $1
+         ORDER BY f.position, th.position"
+    )
+    .bind(conversation_id)
+    .fetch_all(c)
+    .await)?;
+    let mut out: Vec<Fragment> = Vec::new();
+    for (id, position, speaker, text, valence, coded, theme) in rows {
+        if out.last().is_none_or(|f| f.id != id) {
+            out.push(Fragment {
+                id,
+                position,
+                speaker,
+                text,
+                valence: valence.unwrap_or_else(|| "none".into()),
+                coded,
+                themes: Vec::new(),
+            });
+        }
+        if let (Some(theme), Some(last)) = (theme, out.last_mut()) {
+            last.themes.push(theme);
+        }
+    }
+    Ok(out)
+}
+
+/// Conversations in these statuses have a checked, pseudonymised transcript and may be coded.
+pub const CODABLE: [&str; 2] = ["checked", "coded"];
+
+/// Opens a conversation for coding: checks access and status, proposes fragments from the
+/// transcript the first time, writes `transcript-read` to the audit log, and returns the
+/// fragments. Conflict `coding-not-checked` before the transcript is checked.
+pub async fn open(
+    db: &Db,
+    tenant: &Tenant,
+    actor: &str,
+    id: &str,
+) -> Result<(Ward, CodingConversation, Vec<Fragment>), StoreError> {
+    let (ward, conv) = conversation(db, tenant, id).await?;
+    if !CODABLE.contains(&conv.status.as_str()) {
+        return Err(StoreError::Conflict("coding-not-checked"));
+    }
+    let mut tx = db.begin().await?;
+    let existing: i64 = in_tx!(&mut tx, |c| sqlx::query_scalar(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM fragments WHERE conversation_id = $1"
+    )
+    .bind(id)
+    .fetch_one(c)
+    .await)?;
+    if existing == 0 {
+        let transcript: Option<String> = in_tx!(&mut tx, |c| sqlx::query_scalar(
+            "SELECT transcript FROM conversations WHERE id = $1"
+        )
+        .bind(id)
+        .fetch_one(c)
+        .await)?;
+        for (pos, f) in segment(transcript.as_deref().unwrap_or(""))
+            .into_iter()
+            .enumerate()
+        {
+            in_tx!(&mut tx, |c| {
+                sqlx::query(
+                "INSERT INTO fragments (id, conversation_id, position, speaker, text, valence) VALUES ($1, $2, $3, $4, $5, NULL)"
+            )
+            .bind(new_id())
+            .bind(id)
+            .bind(pos as i64)
+            .bind(f.speaker.key())
+            .bind(&f.text)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected())
+            })?;
+        }
+    }
+    audit::record_tx(
+        &mut tx,
+        Entry::by(tenant, actor, "transcript-read")
+            .at_path(&ward.path())
+            .subject(&format!("{} {}", conv.triad_code, conv.perspective))
+            .detail("coding"),
+    )
+    .await?;
+    tx.commit().await?;
+    let list = fragments(db, id).await?;
+    Ok((ward, conv, list))
+}
+
+/// The conversation id of a fragment, unchecked: callers pass it to [`conversation`].
+pub async fn conversation_of_fragment(
+    db: &Db,
+    fragment_id: &str,
+) -> Result<Option<String>, StoreError> {
+    Ok(read!(db, |c| sqlx::query_scalar(
+        "SELECT conversation_id FROM fragments WHERE id = $1"
+    )
+    .bind(fragment_id)
+    .fetch_optional(c)
+    .await)?)
+}
+
+/// The conversation of a fragment, checked like [`conversation`].
+async fn fragment_conversation(
+    db: &Db,
+    tenant: &Tenant,
+    fragment_id: &str,
+) -> Result<(Ward, CodingConversation, i64), StoreError> {
+    let row: Option<(String, i64)> = read!(db, |c| sqlx::query_as(
+        "SELECT conversation_id, position FROM fragments WHERE id = $1"
+    )
+    .bind(fragment_id)
+    .fetch_optional(c)
+    .await)?;
+    let (conv_id, position) = row.ok_or(StoreError::NotFound)?;
+    let (ward, conv) = conversation(db, tenant, &conv_id).await?;
+    if !CODABLE.contains(&conv.status.as_str()) {
+        return Err(StoreError::Conflict("coding-not-checked"));
+    }
+    Ok((ward, conv, position))
+}
+
+/// Stamps the fragments of a `coded` conversation, so that the status rule and the stamps agree
+/// before the coding changes.
+async fn stamp_if_coded(tx: &mut Tx, conv: &CodingConversation) -> Result<(), StoreError> {
+    if conv.status == "coded" {
+        in_tx!(tx, |c| sqlx::query(
+            "UPDATE fragments SET coded_at = $1 WHERE conversation_id = $2 AND coded_at IS NULL"
+        )
+        .bind(now())
+        .bind(&conv.id)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    }
+    Ok(())
+}
+
+/// Sets the conversation's status from its fragments: `coded` when all are coded, else `checked`.
+async fn settle_status(tx: &mut Tx, conversation_id: &str) -> Result<(), StoreError> {
+    let open: i64 = in_tx!(tx, |c| {
+        sqlx::query_scalar(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM fragments WHERE conversation_id = $1 AND coded_at IS NULL"
+    )
+    .bind(conversation_id)
+    .fetch_one(c)
+    .await
+    })?;
+    let status = if open == 0 { "coded" } else { "checked" };
+    in_tx!(tx, |c| sqlx::query(
+        "UPDATE conversations SET status = $1 WHERE id = $2 AND status IN ('checked', 'coded')"
+    )
+    .bind(status)
+    .bind(conversation_id)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// The (key, id) pairs of the themes of a set.
+pub async fn theme_keys(db: &Db, theme_set_id: &str) -> Result<Vec<(String, String)>, StoreError> {
+    crate::themes::theme_ids(db, theme_set_id).await
+}
+
+/// Saves a fragment's code (validated by the caller with
+/// [`driehoek_domain::coding::validate_code`] against the round's theme keys). Returns the
+/// conversation id.
+pub async fn save_code(
+    db: &Db,
+    tenant: &Tenant,
+    user_id: &str,
+    fragment_id: &str,
+    code: &Code,
+) -> Result<String, StoreError> {
+    let (_, conv, _) = fragment_conversation(db, tenant, fragment_id).await?;
+    let themes = theme_keys(db, &conv.theme_set_id).await?;
+    let mut tx = db.begin().await?;
+    stamp_if_coded(&mut tx, &conv).await?;
+    let valence = (code.valence != Valence::None).then(|| code.valence.key());
+    in_tx!(&mut tx, |c| sqlx::query(
+        "UPDATE fragments SET valence = $1, coded_at = $2, coded_by = $3 WHERE id = $4"
+    )
+    .bind(valence)
+    .bind(now())
+    .bind(user_id)
+    .bind(fragment_id)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    in_tx!(&mut tx, |c| sqlx::query(
+        "DELETE FROM fragment_themes WHERE fragment_id = $1"
+    )
+    .bind(fragment_id)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    for key in &code.themes {
+        let Some((_, theme_id)) = themes.iter().find(|(k, _)| k == key) else {
+            return Err(StoreError::Conflict("coding-unknown-theme"));
+        };
+        in_tx!(&mut tx, |c| sqlx::query(
+            "INSERT INTO fragment_themes (fragment_id, theme_id) VALUES ($1, $2)"
+        )
+        .bind(fragment_id)
+        .bind(theme_id)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    }
+    settle_status(&mut tx, &conv.id).await?;
+    tx.commit().await?;
+    Ok(conv.id)
+}
+
+/// Merges a fragment with the next one of its conversation: one text, the union of their themes,
+/// the valence when both agree; the result needs coding again. Conflict `coding-no-next` for the
+/// last fragment. Returns (conversation id, merged fragment id).
+pub async fn merge_with_next(
+    db: &Db,
+    tenant: &Tenant,
+    fragment_id: &str,
+) -> Result<(String, String), StoreError> {
+    type Row = (String, String, Option<String>);
+    let (_, conv, position) = fragment_conversation(db, tenant, fragment_id).await?;
+    let mut tx = db.begin().await?;
+    stamp_if_coded(&mut tx, &conv).await?;
+    let pair: Vec<Row> = in_tx!(&mut tx, |c| {
+        sqlx::query_as(
+        "SELECT id, text, valence FROM fragments WHERE conversation_id = $1 AND position >= $2 ORDER BY position LIMIT 2"
+    )
+    .bind(&conv.id)
+    .bind(position)
+    .fetch_all(c)
+    .await
+    })?;
+    let [first, second] =
+        <[Row; 2]>::try_from(pair).map_err(|_| StoreError::Conflict("coding-no-next"))?;
+    let valence = if first.2 == second.2 {
+        first.2.clone()
+    } else {
+        None
+    };
+    in_tx!(&mut tx, |c| {
+        sqlx::query(
+        "UPDATE fragments SET text = $1, valence = $2, coded_at = NULL, coded_by = NULL WHERE id = $3"
+    )
+    .bind(merge(&first.1, &second.1))
+    .bind(valence)
+    .bind(&first.0)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected())
+    })?;
+    in_tx!(&mut tx, |c| sqlx::query(
+        "INSERT INTO fragment_themes (fragment_id, theme_id)
+         SELECT $1, theme_id FROM fragment_themes WHERE fragment_id = $2
+           AND theme_id NOT IN (SELECT theme_id FROM fragment_themes WHERE fragment_id = $1)"
+    )
+    .bind(&first.0)
+    .bind(&second.0)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    in_tx!(&mut tx, |c| sqlx::query(
+        "DELETE FROM fragments WHERE id = $1"
+    )
+    .bind(&second.0)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    settle_status(&mut tx, &conv.id).await?;
+    tx.commit().await?;
+    Ok((conv.id, first.0))
+}
+
+/// Splits a fragment at a character position into two; both keep the code but need coding
+/// again. Conflict `coding-bad-split` when a half would be empty. Returns (conversation id, id of
+/// the new second fragment).
+pub async fn split(
+    db: &Db,
+    tenant: &Tenant,
+    fragment_id: &str,
+    at_char: usize,
+) -> Result<(String, String), StoreError> {
+    let (_, conv, position) = fragment_conversation(db, tenant, fragment_id).await?;
+    let mut tx = db.begin().await?;
+    stamp_if_coded(&mut tx, &conv).await?;
+    let (speaker, text, valence): (String, String, Option<String>) = in_tx!(&mut tx, |c| {
+        sqlx::query_as("SELECT speaker, text, valence FROM fragments WHERE id = $1")
+            .bind(fragment_id)
+            .fetch_one(c)
+            .await
+    })?;
+    let (a, b) = split_at(&text, at_char).ok_or(StoreError::Conflict("coding-bad-split"))?;
+    // Make room after the fragment: via negative positions, so no unique check trips half-way.
+    for sql in [
+        "UPDATE fragments SET position = -(position + 2) WHERE conversation_id = $1 AND position > $2",
+        "UPDATE fragments SET position = -position - 1 WHERE conversation_id = $1 AND position < 0",
+    ] {
+        in_tx!(&mut tx, |c| sqlx::query(sql)
+            .bind(&conv.id)
+            .bind(position)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()))?;
+    }
+    let new = new_id();
+    in_tx!(&mut tx, |c| sqlx::query(
+        "UPDATE fragments SET text = $1, coded_at = NULL, coded_by = NULL WHERE id = $2"
+    )
+    .bind(&a)
+    .bind(fragment_id)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    in_tx!(&mut tx, |c| {
+        sqlx::query(
+        "INSERT INTO fragments (id, conversation_id, position, speaker, text, valence) VALUES ($1, $2, $3, $4, $5, $6)"
+    )
+    .bind(&new)
+    .bind(&conv.id)
+    .bind(position + 1)
+    .bind(&speaker)
+    .bind(&b)
+    .bind(&valence)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected())
+    })?;
+    in_tx!(&mut tx, |c| {
+        sqlx::query(
+        "INSERT INTO fragment_themes (fragment_id, theme_id) SELECT $1, theme_id FROM fragment_themes WHERE fragment_id = $2"
+    )
+    .bind(&new)
+    .bind(fragment_id)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected())
+    })?;
+    settle_status(&mut tx, &conv.id).await?;
+    tx.commit().await?;
+    Ok((conv.id, new))
+}
+
+/// Coding progress of one conversation on a round's coding list.
+#[derive(Debug, Clone, Serialize)]
+pub struct ConversationProgress {
+    pub id: String,
+    pub triad_code: String,
+    pub perspective: String,
+    pub status: String,
+    pub coded: i64,
+    pub total: i64,
+}
+
+/// Every conversation of a round on a ward with its coding progress, by triad and perspective.
+/// The caller has checked the ward with [`coding_ward`] or a results check.
+pub async fn round_progress(
+    db: &Db,
+    ward_id: &str,
+    round_id: &str,
+) -> Result<Vec<ConversationProgress>, StoreError> {
+    type Row = (String, String, String, String, i64, i64);
+    let rows: Vec<Row> = read!(db, |c| {
+        sqlx::query_as(
+        "SELECT c.id, t.code, c.perspective, c.status,
+                CAST(COALESCE(SUM(CASE WHEN f.id IS NOT NULL AND (f.coded_at IS NOT NULL OR c.status = 'coded') THEN 1 ELSE 0 END), 0) AS BIGINT),
+                CAST(COUNT(f.id) AS BIGINT)
+         FROM triads t JOIN conversations c ON c.triad_id = t.id
+         LEFT JOIN fragments f ON f.conversation_id = c.id
+         WHERE t.ward_id = $1 AND t.round_id = $2
+         GROUP BY c.id, t.code, c.perspective, c.status
+         ORDER BY t.code, c.perspective"
+    )
+    .bind(ward_id)
+    .bind(round_id)
+    .fetch_all(c)
+    .await
+    })?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, triad_code, perspective, status, coded, total)| ConversationProgress {
+                id,
+                triad_code,
+                perspective,
+                status,
+                coded,
+                total,
+            },
+        )
+        .collect())
+}
+
+/// A coded fragment of a network, to learn code suggestions from.
+#[derive(Debug, Clone)]
+pub struct Learned {
+    pub text: String,
+    pub valence: Valence,
+    pub themes: Vec<String>,
+}
+
+/// Every coded participant fragment of a network with its valence and theme keys: what the
+/// suggestions learn from (method: the network's own coding, nobody else's).
+pub async fn learned(db: &Db, network_id: &str) -> Result<Vec<Learned>, StoreError> {
+    type Row = (String, String, Option<String>, Option<String>);
+    let rows: Vec<Row> = read!(db, |c| sqlx::query_as(
+        "SELECT f.id, f.text, f.valence, th.key
+         FROM fragments f
+         JOIN conversations c ON c.id = f.conversation_id
+         JOIN triads t ON t.id = c.triad_id
+         JOIN rounds r ON r.id = t.round_id
+         JOIN organisations o ON o.id = r.organisation_id
+         LEFT JOIN fragment_themes ft ON ft.fragment_id = f.id
+         LEFT JOIN themes th ON th.id = ft.theme_id
+         WHERE o.network_id = $1 AND f.speaker = 'participant'
+           AND (f.coded_at IS NOT NULL OR c.status = 'coded')
+         ORDER BY f.id"
+    )
+    .bind(network_id)
+    .fetch_all(c)
+    .await)?;
+    let mut out: Vec<(String, Learned)> = Vec::new();
+    for (id, text, valence, theme) in rows {
+        if out.last().is_none_or(|(last, _)| *last != id) {
+            let valence = valence
+                .as_deref()
+                .and_then(Valence::parse)
+                .unwrap_or(Valence::None);
+            out.push((
+                id,
+                Learned {
+                    text,
+                    valence,
+                    themes: Vec::new(),
+                },
+            ));
+        }
+        if let (Some(theme), Some((_, last))) = (theme, out.last_mut()) {
+            last.themes.push(theme);
+        }
+    }
+    Ok(out.into_iter().map(|(_, l)| l).collect())
+}
