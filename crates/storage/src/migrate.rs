@@ -26,7 +26,8 @@ pub const MIGRATIONS: &[Migration] = migrations![
     "0002_listen",
     "0003_coding",
     "0004_tallies",
-    "0005_double_coding"
+    "0005_double_coding",
+    "0006_act"
 ];
 
 /// Applies every migration not yet applied, each in its own transaction. Returns the names applied.
