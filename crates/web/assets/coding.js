@@ -24,7 +24,15 @@
     items[current].scrollIntoView({ block: "nearest" });
   }
 
+  // Saves of one fragment run one after the other: a fast typist's "p" then "1" must not reach
+  // the server in the wrong order and leave the older state stored. Each save reads the form
+  // when its turn comes, so the last one sends what the coder sees.
   function save(li) {
+    li.saving = (li.saving || Promise.resolve()).then(function () { return send(li); });
+    return li.saving;
+  }
+
+  function send(li) {
     var form = li.querySelector("form.code-form");
     var checked = form.querySelector("input[name=valence]:checked");
     var themes = [];
