@@ -11,6 +11,7 @@
 
 use crate::audit::{self, Entry};
 use crate::db::{Db, StoreError, Tx, new_id, now};
+use crate::second_coding::{self, Blind};
 use crate::structure::{self, Ward};
 use crate::{in_tx, read};
 use driehoek_domain::Valence;
@@ -130,8 +131,20 @@ pub const CODABLE: [&str; 2] = ["checked", "coded"];
 
 /// Opens a conversation for coding: checks access and status, proposes fragments from the
 /// transcript the first time, writes `transcript-read` to the audit log, and returns the
-/// fragments. Conflict `coding-not-checked` before the transcript is checked.
+/// fragments. Conflict `coding-not-checked` before the transcript is checked, and
+/// `coding-blind-second` for the conversation's blind second coder.
 pub async fn open(
+    db: &Db,
+    tenant: &Tenant,
+    actor: &str,
+    id: &str,
+) -> Result<(Ward, CodingConversation, Vec<Fragment>), StoreError> {
+    second_coding::check_blind(db, &tenant.user_id, Blind::Conversation(id)).await?;
+    open_unchecked(db, tenant, actor, id).await
+}
+
+/// [`open`] without the blindness check: for the second coding page, which hides the codes itself.
+pub(crate) async fn open_unchecked(
     db: &Db,
     tenant: &Tenant,
     actor: &str,
@@ -274,6 +287,7 @@ pub async fn save_code(
     code: &Code,
 ) -> Result<String, StoreError> {
     let (_, conv, _) = fragment_conversation(db, tenant, fragment_id).await?;
+    second_coding::check_blind(db, user_id, Blind::Conversation(&conv.id)).await?;
     let themes = theme_keys(db, &conv.theme_set_id).await?;
     let mut tx = db.begin().await?;
     stamp_if_coded(&mut tx, &conv).await?;

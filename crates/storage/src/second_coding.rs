@@ -88,7 +88,7 @@ pub async fn open(
 > {
     let (ward, conv) = coding::conversation(db, tenant, conversation_id).await?;
     check_second_coder(db, tenant, &conv).await?;
-    let (_, conv, list) = coding::open(db, tenant, actor, conversation_id).await?;
+    let (_, conv, list) = coding::open_unchecked(db, tenant, actor, conversation_id).await?;
     let seconds = second_codes(db, conversation_id).await?;
     let blind = list
         .into_iter()
@@ -126,6 +126,52 @@ async fn check_second_coder(
     })?;
     if own > 0 {
         return Err(StoreError::Conflict("second-same-coder"));
+    }
+    Ok(())
+}
+
+/// What a blind second coder might look at.
+#[derive(Debug, Clone, Copy)]
+pub enum Blind<'a> {
+    /// One conversation (its coding page, saving a main code).
+    Conversation(&'a str),
+    /// The three conversations of a triad (its fragments page).
+    Triad(&'a str),
+    /// A round on a ward (the ward report, the exports).
+    WardRound { ward: &'a str, round: &'a str },
+}
+
+/// The second coder works blind: while they have started but not finished the second coding of a
+/// conversation in `scope` (some participant fragment still has no second code), the first
+/// coding there (coding page, triad, report, exports) stays hidden from them. Once finished they
+/// may compare on the agreement page. Conflict `coding-blind-second` while unfinished.
+pub async fn check_blind(db: &Db, user_id: &str, scope: Blind<'_>) -> Result<(), StoreError> {
+    const OPEN: &str = "SELECT CAST(COUNT(*) AS BIGINT) FROM conversations c \
+        JOIN triads t ON t.id = c.triad_id \
+        WHERE EXISTS (SELECT 1 FROM second_codes s JOIN fragments f ON f.id = s.fragment_id \
+                      WHERE f.conversation_id = c.id AND s.coder_id = $1) \
+        AND EXISTS (SELECT 1 FROM fragments f LEFT JOIN second_codes s ON s.fragment_id = f.id \
+                    WHERE f.conversation_id = c.id AND f.speaker = 'participant' \
+                    AND s.fragment_id IS NULL)";
+    let (filter, a, b) = match scope {
+        Blind::Conversation(id) => ("AND c.id = $2", id, None),
+        Blind::Triad(id) => ("AND t.id = $2", id, None),
+        Blind::WardRound { ward, round } => {
+            ("AND t.ward_id = $2 AND t.round_id = $3", ward, Some(round))
+        }
+    };
+    let sql = sqlx::AssertSqlSafe(format!("{OPEN} {filter}"));
+    let open: i64 = read!(db, |c| {
+        let q = sqlx::query_scalar(sql).bind(user_id).bind(a);
+        match b {
+            Some(b) => q.bind(b),
+            None => q,
+        }
+        .fetch_one(c)
+        .await
+    })?;
+    if open > 0 {
+        return Err(StoreError::Conflict("coding-blind-second"));
     }
     Ok(())
 }

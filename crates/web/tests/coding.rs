@@ -631,6 +631,32 @@ async fn double_coding_blind_second_codes_kappa_and_consensus() {
                 .await;
             assert_eq!(a.status, StatusCode::SEE_OTHER, "{}: {}", t.label, a.body);
         }
+        // Until the second coder has finished, the first coding stays hidden from them: the
+        // coding page, the triad, the ward report and the exports say why instead.
+        let triad = one(
+            &t.db,
+            "SELECT triad_id FROM conversations WHERE id = $1",
+            &conv,
+        )
+        .await;
+        for path in [
+            format!("/conversations/{conv}/coding"),
+            format!("/triads/{triad}/fragments"),
+            format!("/wards/{ward}/rounds/{r2025}/report"),
+            format!("/wards/{ward}/rounds/{r2025}/export?what=fragments&format=csv"),
+        ] {
+            let a = coder.get(&path).await;
+            assert_eq!(a.status, StatusCode::CONFLICT, "{}: {path}", t.label);
+            assert!(
+                a.body.contains("blind als tweede codeur"),
+                "{}: {path}: {}",
+                t.label,
+                a.body
+            );
+        }
+        let a = qo.get(&format!("/conversations/{conv}/coding")).await;
+        assert_eq!(a.status, StatusCode::OK, "{}: others still see it", t.label);
+
         let a = coder
             .get(&format!("/wards/{ward}/rounds/{r2025}/agreement"))
             .await;
@@ -674,6 +700,27 @@ async fn double_coding_blind_second_codes_kappa_and_consensus() {
             t.label
         );
         assert!(a.body.contains("(1 al besproken"), "{}", t.label);
+
+        // Once every participant fragment has a second code, the first coding is visible again.
+        let open: Vec<String> = read!(&t.db, |x| sqlx::query_scalar(
+            "SELECT f.id FROM fragments f LEFT JOIN second_codes s ON s.fragment_id = f.id \
+             WHERE f.conversation_id = $1 AND f.speaker = 'participant' AND s.fragment_id IS NULL"
+        )
+        .bind(&conv)
+        .fetch_all(x)
+        .await)
+        .unwrap();
+        for id in &open {
+            let a = coder
+                .post(
+                    &format!("/fragments/{id}/second-code"),
+                    &[("valence", "none")],
+                )
+                .await;
+            assert_eq!(a.status, StatusCode::SEE_OTHER, "{}: {}", t.label, a.body);
+        }
+        let a = coder.get(&format!("/conversations/{conv}/coding")).await;
+        assert_eq!(a.status, StatusCode::OK, "{}: finished, not blind", t.label);
 
         // Whoever coded a conversation cannot be its second coder.
         let f0 = fragment_ids(&t.db, &conv).await.remove(0).0;

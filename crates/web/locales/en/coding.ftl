@@ -80,6 +80,7 @@ second-title = Second coding
 second-lead = Code blind: you do not see the first coder's codes. Your codes are kept apart and only compared.
 second-not-picked = This conversation was not picked for double coding.
 second-same-coder = You coded this conversation yourself; a second coding must come from someone else.
+coding-blind-second = You are second-coding here blind: the first coding stays hidden from you until you have given every fragment of the conversation a second code.
 agreement-link = Agreement between coders
 agreement-title = Agreement between coders
 agreement-lead = A share of the conversations is coded blind by a second coder. Cohen's kappa tells how well the codes agree beyond chance; differences are discussed and decided together.

@@ -80,6 +80,7 @@ second-title = Tweede codering
 second-lead = Codeer blind: je ziet de codes van de eerste codeur niet. Je codes worden apart bewaard en alleen vergeleken.
 second-not-picked = Dit gesprek is niet gekozen voor dubbele codering.
 second-same-coder = Je hebt dit gesprek zelf gecodeerd; een tweede codering moet van iemand anders komen.
+coding-blind-second = Je codeert hier blind als tweede codeur: de eerste codering blijft voor jou verborgen tot je alle fragmenten van het gesprek een tweede code hebt gegeven.
 agreement-link = Overeenstemming tussen codeurs
 agreement-title = Overeenstemming tussen codeurs
 agreement-lead = Een deel van de gesprekken wordt door een tweede codeur blind gecodeerd. Cohens kappa zegt hoe goed de codes overeenkomen, boven toeval; verschillen worden samen besproken en beslist.

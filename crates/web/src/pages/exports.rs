@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use driehoek_domain::export::{csv, defuse};
 use driehoek_domain::validate::Problem;
 use driehoek_storage::exports::{self, FRAGMENT_HEADER, SCORE_HEADER};
-use driehoek_storage::{coding, reports};
+use driehoek_storage::{coding, reports, second_coding};
 
 /// The sheet as an XLSX workbook; text cells are defused like CSV cells.
 fn xlsx(sheet: &str, header: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8>, AppError> {
@@ -51,6 +51,11 @@ pub async fn export(
 ) -> Result<Response, AppError> {
     let ward = coding::coding_ward(&app.db, me.tenant(), &ward_id).await?;
     let (_, round) = reports::ward_round(&app.db, me.tenant(), &ward_id, &round_id).await?;
+    let blind = second_coding::Blind::WardRound {
+        ward: &ward_id,
+        round: &round_id,
+    };
+    second_coding::check_blind(&app.db, &me.tenant().user_id, blind).await?;
     let q = query.unwrap_or_default();
     let what = query_param(&q, "what").unwrap_or_else(|| "fragments".into());
     let format = query_param(&q, "format").unwrap_or_else(|| "csv".into());

@@ -20,6 +20,7 @@ use driehoek_domain::suppress::{Gated, may_show};
 use driehoek_domain::{Perspective, Valence};
 use driehoek_storage::reports::{self, ThemeInfo, ThemedFragment};
 use driehoek_storage::rounds::{self, Round};
+use driehoek_storage::second_coding::{self, Blind};
 use driehoek_storage::structure::{self as st, Crumbs, Ward};
 use std::collections::BTreeMap;
 
@@ -190,6 +191,11 @@ pub async fn ward_report(
 ) -> Result<Response, AppError> {
     let tenant = me.tenant();
     let (ward, round) = reports::ward_round(&app.db, tenant, &ward_id, &round_id).await?;
+    let blind = Blind::WardRound {
+        ward: &ward_id,
+        round: &round_id,
+    };
+    second_coding::check_blind(&app.db, &tenant.user_id, blind).await?;
     let crumbs = st::crumbs(&app.db, tenant, &ward.path()).await?;
     let min = reports::min_group_size(&app.db, &ward.network_id).await?;
     let layout = Layout::new(&me.1);
@@ -396,6 +402,7 @@ pub async fn triad(
 ) -> Result<Response, AppError> {
     let tenant = me.tenant();
     let (ward, t) = reports::triad(&app.db, tenant, &id).await?;
+    second_coding::check_blind(&app.db, &tenant.user_id, Blind::Triad(&id)).await?;
     let crumbs = st::crumbs(&app.db, tenant, &ward.path()).await?;
     let min = reports::min_group_size(&app.db, &ward.network_id).await?;
     let layout = Layout::new(&me.1);
