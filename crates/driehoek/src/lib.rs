@@ -43,6 +43,10 @@ pub enum Command {
         /// Audio is deleted at the latest this many days after upload (checked at start and hourly).
         #[arg(long, env = "DRIEHOEK_AUDIO_KEEP_DAYS", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=365))]
         audio_keep_days: u32,
+        /// The address residents and families reach Driehoek at, for the QR codes on ward posters
+        /// (e.g. https://zorg.example.nl). Without it, the address the poster was opened at is used.
+        #[arg(long, env = "DRIEHOEK_PUBLIC_URL")]
+        public_url: Option<String>,
     },
     /// Assign an interviewer to a conversation. Refused when the interviewer works for the
     /// organisation of the conversation's ward: an interviewer never holds conversations in a

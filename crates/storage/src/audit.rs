@@ -225,6 +225,11 @@ pub const ACTIONS: &[&str] = &[
     "audio-uploaded",
     "audio-deleted",
     "double-coding-set",
+    "ward-page-published",
+    "ward-page-withdrawn",
+    "public-quotes-chosen",
+    "quality-picture-reflection-saved",
+    "quality-picture-signed-off",
     "coding-consensus",
     "theme-set-saved",
 ];

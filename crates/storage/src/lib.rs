@@ -16,6 +16,8 @@ pub mod import;
 pub mod listen;
 pub mod migrate;
 pub mod overview;
+pub mod publication;
+pub mod quality_picture;
 pub mod reports;
 pub mod rounds;
 pub mod scale;

@@ -193,8 +193,9 @@ pub async fn context(State(app): State<AppState>, req: Request, next: Next) -> R
             .map_or_else(|| "local".to_string(), |c| c.0.ip().to_string()),
     };
     parts.extensions.insert(ctx);
+    let cookieless = cookieless(parts.uri.path());
     let mut res = next.run(Request::from_parts(parts, body)).await;
-    if new_cookie && !res.headers().contains_key("x-driehoek-session-set") {
+    if new_cookie && !cookieless && !res.headers().contains_key("x-driehoek-session-set") {
         res.headers_mut().append(
             header::SET_COOKIE,
             set_cookie(CSRF_COOKIE, &csrf, None, app.config.secure_cookies),
@@ -202,6 +203,12 @@ pub async fn context(State(app): State<AppState>, req: Request, next: Next) -> R
     }
     res.headers_mut().remove("x-driehoek-session-set");
     res
+}
+
+/// Paths that never set a cookie: the public pages residents and families open from a poster
+/// (method.md §5: no tracking) and the static files they load.
+pub fn cookieless(path: &str) -> bool {
+    path.starts_with("/p/") || path.starts_with("/assets/")
 }
 
 async fn load(

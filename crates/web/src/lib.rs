@@ -10,6 +10,8 @@ pub mod error;
 pub mod i18n;
 pub mod input;
 pub mod pages;
+pub mod pdf;
+pub mod qr;
 
 use axum::Router;
 use axum::http::Method;
@@ -28,6 +30,9 @@ pub struct Config {
     pub audio_max_bytes: u64,
     /// Audio is deleted at the latest this many days after upload (0: 30).
     pub audio_keep_days: u32,
+    /// The address the public pages are reached at (for QR codes on posters), e.g.
+    /// `https://zorg.example.nl`; `None`: taken from the request's Host header.
+    pub public_url: Option<String>,
 }
 
 #[derive(Clone)]
@@ -502,6 +507,56 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         ),
         route!(post, "/networks/{network}/theme-sets", p::theme_sets::save),
         route!(get, "/api/v1/rounds/{round}/scores", api::rounds::scores),
+        // --- Act: public ward page, poster, kwaliteitsbeeld ---
+        route!(public, get, "/p/{public_id}", p::publication::public_page),
+        route!(get, "/wards/{ward}/public", p::publication::settings),
+        route!(post, "/wards/{ward}/public", p::publication::set_published),
+        route!(
+            post,
+            "/wards/{ward}/public/quotes",
+            p::publication::set_quotes
+        ),
+        route!(get, "/wards/{ward}/poster", p::publication::poster),
+        route!(
+            get,
+            "/locations/{location}/quality-picture",
+            p::quality_picture::location_page
+        ),
+        route!(
+            get,
+            "/locations/{location}/quality-picture.pdf",
+            p::quality_picture::location_pdf
+        ),
+        route!(
+            post,
+            "/locations/{location}/quality-picture/reflection",
+            p::quality_picture::location_reflection
+        ),
+        route!(
+            post,
+            "/locations/{location}/quality-picture/sign-off",
+            p::quality_picture::location_sign_off
+        ),
+        route!(
+            get,
+            "/organisations/{organisation}/quality-picture",
+            p::quality_picture::organisation_page
+        ),
+        route!(
+            get,
+            "/organisations/{organisation}/quality-picture.pdf",
+            p::quality_picture::organisation_pdf
+        ),
+        route!(
+            post,
+            "/organisations/{organisation}/quality-picture/reflection",
+            p::quality_picture::organisation_reflection
+        ),
+        route!(
+            post,
+            "/organisations/{organisation}/quality-picture/sign-off",
+            p::quality_picture::organisation_sign_off
+        ),
     ]
 }
 

@@ -667,6 +667,11 @@ async fn foreign_records(db: &driehoek_storage::Db) -> Foreign {
         &b_org,
     )
     .await;
+    // B's ward published its public page: public routes are exempt from the walk, but the walk
+    // must know every parameter.
+    let b_public = driehoek_storage::publication::publish_unchecked(db, &b_ward)
+        .await
+        .unwrap();
     // A token of B's quality officer.
     let tenant_b = accounts::tenant_of(db, &b_user).await.unwrap();
     let b_token = accounts::create_token(
@@ -727,6 +732,7 @@ async fn foreign_records(db: &driehoek_storage::Db) -> Foreign {
             ("triad", b_triad),
             ("fragment", b_fragment),
             ("conversation", b_conversation),
+            ("public_id", b_public),
         ],
         names,
     }

@@ -35,12 +35,14 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             audio_dir,
             audio_max_mb,
             audio_keep_days,
+            public_url,
         } => {
             let config = Config {
                 secure_cookies,
                 audio_dir,
                 audio_max_bytes: audio_max_mb * 1024 * 1024,
                 audio_keep_days,
+                public_url,
             };
             serve(&db, listen, demo, config).await
         }

@@ -7,6 +7,8 @@ pub mod coding;
 pub mod exports;
 pub mod listen;
 pub mod login;
+pub mod publication;
+pub mod quality_picture;
 pub mod report;
 pub mod second_coding;
 pub mod structure;
