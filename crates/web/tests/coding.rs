@@ -3,7 +3,7 @@
 mod support;
 
 use axum::http::StatusCode;
-use driehoek_storage::{Db, read};
+use driehoek_storage::{Db, read, write};
 use support::{Client, demo_databases};
 
 const TEAM_LEADER: (&str, &str) = ("teamleider.hl@demo.driehoek.nl", "demo-team-leader-2026");
@@ -949,6 +949,92 @@ async fn exports_csv_for_dutch_excel_and_xlsx_are_audited() {
                 .await
                 .status,
             StatusCode::NOT_FOUND
+        );
+    }
+}
+
+/// The location overview shows totals per ward, round and perspective, computed from the coded
+/// fragments, only for wards whose results the user reads, and hides small groups.
+#[tokio::test]
+async fn location_overview_totals_only() {
+    for t in demo_databases().await {
+        let (ward, r2025, _) = team_leader_ward(&t.db).await;
+        let location = one(&t.db, "SELECT location_id FROM wards WHERE id = $1", &ward).await;
+        let ward_name = one(&t.db, "SELECT name FROM wards WHERE id = $1", &ward).await;
+        let (pos, neg): (i64, i64) = read!(&t.db, |c| sqlx::query_as(
+            "SELECT CAST(COALESCE(SUM(CASE WHEN f.valence = 'positive' THEN 1 ELSE 0 END), 0) AS BIGINT),
+                    CAST(COALESCE(SUM(CASE WHEN f.valence = 'negative' THEN 1 ELSE 0 END), 0) AS BIGINT)
+             FROM fragments f JOIN conversations c ON c.id = f.conversation_id
+             JOIN triads t ON t.id = c.triad_id
+             WHERE t.ward_id = $1 AND t.round_id = $2 AND c.perspective = 'family'"
+        )
+        .bind(&ward)
+        .bind(&r2025)
+        .fetch_one(c)
+        .await)
+        .unwrap();
+        let family = driehoek_domain::scores::Percent::of(pos as u64, (pos + neg) as u64)
+            .unwrap()
+            .rounded();
+
+        let mut qo = Client::new(&t.db);
+        qo.login(QO.0, QO.1).await;
+        let page = qo.get(&format!("/locations/{location}")).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", t.label);
+        let body = &page.body;
+        let start = body.find("Overzicht van de locatie").expect("the overview");
+        let table = &body[start..];
+        let row_2025 = table
+            .split("<tr>")
+            .find(|r| r.contains(&format!("/wards/{ward}\"")) && r.contains("Voorjaar 2025"))
+            .unwrap_or_else(|| panic!("{}: no 2025 row for the ward: {table}", t.label));
+        let cells: Vec<&str> = row_2025
+            .split("<td>")
+            .skip(1)
+            .map(|c| c.split("</td>").next().unwrap())
+            .collect();
+        assert_eq!(cells[1], "12", "{}: triads in {row_2025}", t.label);
+        assert_eq!(cells[3], family.to_string(), "{}: family share", t.label);
+        // Two wards of the location, two rounds each; never a triad code.
+        assert_eq!(table.matches("Voorjaar 2025").count(), 2, "{}", t.label);
+        assert!(
+            !table.contains("T-"),
+            "{}: a triad code in the overview",
+            t.label
+        );
+
+        // The team leader reads only their own ward's results.
+        let mut tl = Client::new(&t.db);
+        tl.login(TEAM_LEADER.0, TEAM_LEADER.1).await;
+        let page = tl.get(&format!("/locations/{location}")).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", t.label);
+        assert!(page.body.contains(&ward_name));
+        assert_eq!(
+            page.body.matches("Voorjaar 2025").count(),
+            1,
+            "{}: only the own ward",
+            t.label
+        );
+
+        // Rounds with fewer triads than the network's minimum are not shown.
+        write!(&t.db, |c| sqlx::query(
+            "UPDATE networks SET min_group_size = 7"
+        )
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))
+        .unwrap();
+        let page = qo.get(&format!("/locations/{location}")).await;
+        let table = &page.body[page.body.find("Overzicht van de locatie").unwrap()..];
+        let row_2026 = table
+            .split("<tr>")
+            .find(|r| r.contains(&format!("/wards/{ward}\"")) && r.contains("Voorjaar 2026"))
+            .unwrap();
+        assert_eq!(
+            row_2026.matches("te weinig triades").count(),
+            3,
+            "{}: {row_2026}",
+            t.label
         );
     }
 }

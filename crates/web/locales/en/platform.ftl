@@ -199,3 +199,6 @@ overview-round = Round
 overview-triads = Triads
 overview-share = % positive
 overview-too-few = too few triads to show
+location-overview-title = Overview of the location
+location-overview-intro = Per ward and round: the number of triads and, per perspective, the share of positive fragments. Totals only, no stories; a ward with too few triads stays hidden.
+location-overview-ward = Ward

@@ -199,3 +199,6 @@ overview-round = Ronde
 overview-triads = Triades
 overview-share = % positief
 overview-too-few = te weinig triades om te tonen
+location-overview-title = Overzicht van de locatie
+location-overview-intro = Per afdeling en ronde: het aantal triades en per perspectief het aandeel positieve fragmenten. Alleen totalen, geen verhalen; een afdeling met te weinig triades blijft verborgen.
+location-overview-ward = Afdeling

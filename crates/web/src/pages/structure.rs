@@ -8,7 +8,7 @@ use crate::input::{Check, Input};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
-use driehoek_domain::validate;
+use driehoek_domain::{Perspective, validate};
 use driehoek_storage::rounds::{self, ScoredTriad, WardRound};
 use driehoek_storage::structure::{
     self as st, Crumbs, Location, Network, NetworkChange, NodeKind, Organisation, Ward,
@@ -248,6 +248,18 @@ struct LocationPage {
     location: Location,
     wards: Vec<Ward>,
     manages: bool,
+    overview: Vec<WardOverviewLine>,
+}
+
+/// One line of the location overview, ready to show: totals only, never a triad.
+pub struct WardOverviewLine {
+    pub ward_id: String,
+    pub ward: String,
+    pub round: String,
+    pub triads: i64,
+    /// Rounded %-positive of the resident, family and staff conversations, "n.v.t." when
+    /// nothing is coded, or the suppression text when too few triads stand behind the row.
+    pub shares: [String; 3],
 }
 
 pub async fn location(
@@ -259,13 +271,37 @@ pub async fn location(
     let wards = st::wards(&app.db, me.tenant(), &id).await?;
     let crumbs = st::crumbs(&app.db, me.tenant(), &location.path()).await?;
     let manages = me.tenant().manages(&location.path());
+    let layout = Layout::new(&me.1);
+    let min = driehoek_storage::reports::min_group_size(&app.db, &location.network_id).await?;
+    let overview = driehoek_storage::overview::location_overview(&app.db, me.tenant(), &id)
+        .await?
+        .into_iter()
+        .map(|r| {
+            let share = |p: Perspective| {
+                if r.triads < min {
+                    layout.tr.t("overview-too-few")
+                } else {
+                    r.share_positive(p)
+                        .map_or_else(|| layout.tr.t("score-na"), |s| s.rounded().to_string())
+                }
+            };
+            WardOverviewLine {
+                shares: Perspective::ALL.map(share),
+                ward_id: r.ward_id,
+                ward: r.ward,
+                round: r.round,
+                triads: r.triads,
+            }
+        })
+        .collect();
     render(&LocationPage {
-        layout: Layout::new(&me.1),
+        layout,
         base: format!("/locations/{id}"),
         crumbs,
         location,
         wards,
         manages,
+        overview,
     })
 }
 
