@@ -128,25 +128,48 @@ async fn the_public_page_shows_only_what_the_ward_published() {
         )
         .await;
 
-        // The team leader publishes (audited) and chooses two quotes: one positive, one negative.
+        // The team leader withdraws whatever the demo published (the page is gone), publishes
+        // again (audited) and chooses two quotes: one positive, one negative.
         let mut tl = Client::new(db);
         tl.login(TEAM_LEADER_A.0, TEAM_LEADER_A.1).await;
+        let w = tl
+            .post(&format!("/wards/{ward}/public"), &[("published", "0")])
+            .await;
+        assert_eq!(w.status, StatusCode::SEE_OTHER, "{}", w.body);
         let settings = tl.get(&format!("/wards/{ward}/public")).await;
         assert_eq!(settings.status, StatusCode::OK, "{}", settings.body);
         assert!(settings.body.contains("Niet gepubliceerd"));
-        let p = tl
-            .post(&format!("/wards/{ward}/public"), &[("published", "1")])
-            .await;
-        assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
         let public_id = one(
             db,
             "SELECT public_id FROM ward_publications WHERE ward_id = $1",
             &ward,
         )
         .await;
+        let hidden = anon.get(&format!("/p/{public_id}")).await;
+        assert_eq!(
+            hidden.status,
+            StatusCode::NOT_FOUND,
+            "{}: unpublished page answers",
+            t.label
+        );
+        no_cookie(&hidden, "an unpublished page");
+        let p = tl
+            .post(&format!("/wards/{ward}/public"), &[("published", "1")])
+            .await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+        assert_eq!(
+            one(
+                db,
+                "SELECT public_id FROM ward_publications WHERE ward_id = $1",
+                &ward
+            )
+            .await,
+            public_id,
+            "the address stays the same, so printed posters keep working"
+        );
         assert_eq!(public_id.len(), 32);
-        let candidates: Vec<(String, String, String)> = read!(db, |c| sqlx::query_as(
-            "SELECT f.id, f.valence, f.text FROM fragments f JOIN conversations c ON c.id = f.conversation_id
+        let candidates: Vec<(String, String, String, String)> = read!(db, |c| sqlx::query_as(
+            "SELECT f.id, f.valence, f.text, c.id FROM fragments f JOIN conversations c ON c.id = f.conversation_id
              JOIN triads t ON t.id = c.triad_id
              WHERE t.ward_id = $1 AND t.round_id = $2 AND f.valence IN ('positive', 'negative') AND f.speaker <> 'interviewer'
              ORDER BY f.id"
@@ -174,7 +197,7 @@ async fn the_public_page_shows_only_what_the_ward_published() {
         let no_consent = candidates
             .iter()
             .rev()
-            .find(|c| c.0 != chosen_pos.0 && c.0 != chosen_neg.0)
+            .find(|c| c.3 != chosen_pos.3 && c.3 != chosen_neg.3)
             .unwrap();
         exec(
             db,
@@ -229,27 +252,39 @@ async fn the_public_page_shows_only_what_the_ward_published() {
             "public action"
         );
         assert!(body.contains("Wij zijn bezig"), "its status");
-        assert!(
-            !body.contains("Geheime interne actie"),
-            "{}: an action not marked public shows",
-            t.label
-        );
-        assert!(
-            !body.contains("Afgevallen openbare actie"),
-            "a dropped action shows"
-        );
         let html_text = |s: &str| {
             s.replace('&', "&amp;")
                 .replace('\'', "&#39;")
                 .replace('"', "&quot;")
         };
+        // Every action of the ward (the demo's and this test's): shown exactly when public and
+        // not dropped.
+        let titles: Vec<(String, i64, String)> = read!(db, |c| sqlx::query_as(
+            "SELECT title, public, status FROM actions WHERE ward_id = $1"
+        )
+        .bind(&ward)
+        .fetch_all(c)
+        .await)
+        .unwrap();
+        assert!(titles.len() >= 3);
+        for (title, public, status) in &titles {
+            let shown = body.contains(&html_text(title));
+            if *public != 0 && status != "dropped" {
+                assert!(shown, "{}: public action {title:?} missing", t.label);
+            } else {
+                assert!(
+                    !shown,
+                    "{}: action {title:?} (public {public}, {status}) shows",
+                    t.label
+                );
+            }
+        }
         assert!(
             body.contains(&html_text(&chosen_pos.2)) && body.contains(&html_text(&chosen_neg.2)),
-            "{}: the chosen quotes are missing: {:?} {:?}\n{}",
+            "{}: the chosen quotes are missing: {:?} {:?}",
             t.label,
             chosen_pos.2,
             chosen_neg.2,
-            body
         );
         assert!(
             !body.contains(&html_text(&no_consent.2)),
@@ -414,7 +449,13 @@ async fn the_poster_has_a_qr_code_of_the_public_address() {
             },
         ));
         tl.login(TEAM_LEADER_A.0, TEAM_LEADER_A.1).await;
-        // No publication yet: no poster.
+        // No publication yet (the demo may have published it): no poster.
+        exec(
+            db,
+            "DELETE FROM ward_publications WHERE ward_id = $1",
+            &[&ward],
+        )
+        .await;
         assert_eq!(
             tl.get(&format!("/wards/{ward}/poster")).await.status,
             StatusCode::NOT_FOUND
@@ -685,4 +726,154 @@ async fn read_raw(c: &mut Client, path: &str) -> Vec<u8> {
     let res = c.router.clone().oneshot(req).await.unwrap();
     assert_eq!(res.status(), StatusCode::OK, "{path}");
     res.into_body().collect().await.unwrap().to_bytes().to_vec()
+}
+
+/// Everything of a ward that its public page must not show: triad codes, user names and
+/// addresses, internal ids, fragments not marked publishable (or without quote consent), actions
+/// not public (or dropped).
+async fn assert_leaks_nothing(db: &Db, label: &str, ward: &str, body: &str) {
+    let html_text = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('\'', "&#39;")
+            .replace('"', "&quot;")
+    };
+    for code in strings(db, "SELECT code FROM triads WHERE ward_id = $1", ward).await {
+        assert!(!body.contains(&code), "{label}: triad code {code} shows");
+    }
+    let people: Vec<(String, String)> = read!(db, |c| sqlx::query_as(
+        "SELECT display_name, email FROM users"
+    )
+    .fetch_all(c)
+    .await)
+    .unwrap();
+    for (name, email) in &people {
+        assert!(!body.contains(email.as_str()), "{label}: {email} shows");
+        if name.chars().count() > 7 {
+            assert!(
+                !body.contains(&html_text(name)),
+                "{label}: the name {name} shows"
+            );
+        }
+    }
+    let mut ids = vec![ward.to_string()];
+    ids.extend(strings(db, "SELECT id FROM triads WHERE ward_id = $1", ward).await);
+    ids.extend(strings(db, "SELECT id FROM actions WHERE ward_id = $1", ward).await);
+    ids.extend(
+        strings(
+            db,
+            "SELECT DISTINCT round_id FROM triads WHERE ward_id = $1",
+            ward,
+        )
+        .await,
+    );
+    for id in &ids {
+        assert!(
+            !body.contains(id.as_str()),
+            "{label}: internal id {id} shows"
+        );
+    }
+    let fragments: Vec<(String, i64, bool)> = read!(db, |c| sqlx::query_as(
+        "SELECT f.text, f.publishable, COALESCE(k.for_quotes AND k.withdrawn_at IS NULL, FALSE)
+         FROM fragments f JOIN conversations c ON c.id = f.conversation_id
+         JOIN triads t ON t.id = c.triad_id
+         LEFT JOIN consents k ON k.conversation_id = c.id
+         WHERE t.ward_id = $1"
+    )
+    .bind(ward)
+    .fetch_all(c)
+    .await)
+    .unwrap();
+    let allowed: Vec<&str> = fragments
+        .iter()
+        .filter(|(_, p, consent)| *p != 0 && *consent)
+        .map(|(t, _, _)| t.as_str())
+        .collect();
+    for (text, publishable, consent) in &fragments {
+        // Short fragments ("Ja.") could match ordinary words; the same text may also be a
+        // fragment that is allowed.
+        if text.len() < 25 || allowed.contains(&text.as_str()) {
+            continue;
+        }
+        assert!(
+            !body.contains(&html_text(text)),
+            "{label}: fragment (publishable {publishable}, consent {consent}) shows: {text}"
+        );
+    }
+    let actions: Vec<(String, i64, String)> = read!(db, |c| sqlx::query_as(
+        "SELECT title, public, status FROM actions WHERE ward_id = $1"
+    )
+    .bind(ward)
+    .fetch_all(c)
+    .await)
+    .unwrap();
+    for (title, public, status) in &actions {
+        if *public == 0 || status == "dropped" {
+            assert!(
+                !body.contains(&html_text(title)),
+                "{label}: action {title:?} (public {public}, {status}) shows"
+            );
+        }
+    }
+    assert!(
+        !body.contains("<script"),
+        "{label}: a script on the public page"
+    );
+    assert!(
+        !body.contains("<form"),
+        "{label}: a form on the public page"
+    );
+}
+
+/// Every page the demo publishes, as it is: nothing beyond what its ward chose.
+#[tokio::test]
+async fn every_published_demo_page_leaks_nothing() {
+    for t in demo_databases().await {
+        let db = &t.db;
+        let mut published: Vec<(String, String)> = read!(db, |c| sqlx::query_as(
+            "SELECT ward_id, public_id FROM ward_publications WHERE published <> 0"
+        )
+        .fetch_all(c)
+        .await)
+        .unwrap();
+        if published.is_empty() {
+            // A demo without published pages: publish every ward of the first organisation.
+            let wards = strings(
+                db,
+                "SELECT w.id FROM wards w JOIN locations l ON l.id = w.location_id JOIN organisations o ON o.id = l.organisation_id WHERE o.name = $1",
+                "Zorggroep Heuvelland",
+            )
+            .await;
+            for w in wards {
+                let id = driehoek_storage::publication::publish_unchecked(db, &w)
+                    .await
+                    .unwrap();
+                published.push((w, id));
+            }
+        }
+        assert!(!published.is_empty());
+        let mut anon = Client::new(db);
+        for (ward, public_id) in &published {
+            let page = anon.get(&format!("/p/{public_id}")).await;
+            assert_eq!(page.status, StatusCode::OK, "{}", t.label);
+            no_cookie(&page, "a demo public page");
+            assert!(page.body.contains("Jij zei, wij doen"));
+            assert_leaks_nothing(db, t.label, ward, &page.body).await;
+            let en = anon.get(&format!("/p/{public_id}?lang=en")).await;
+            assert_leaks_nothing(db, t.label, ward, &en.body).await;
+        }
+        assert!(anon.cookies.is_empty(), "{}: a cookie was set", t.label);
+        // A ward of another organisation that did not publish: its id gives nothing.
+        let unpublished: Vec<String> = read!(db, |c| sqlx::query_scalar(
+            "SELECT public_id FROM ward_publications WHERE published = 0"
+        )
+        .fetch_all(c)
+        .await)
+        .unwrap();
+        for id in unpublished {
+            assert_eq!(
+                anon.get(&format!("/p/{id}")).await.status,
+                StatusCode::NOT_FOUND
+            );
+        }
+    }
 }

@@ -6,6 +6,7 @@
 //! marked public, and quotes from fragments marked publishable whose conversation has consent for
 //! quotes. No names, no triad codes, no ids but the public id.
 
+use super::quality_picture::GOES_WELL_FROM;
 use super::{Layout, render, see_other};
 use crate::AppState;
 use crate::auth::Me;
@@ -158,11 +159,18 @@ pub async fn public_page(
                     })
                     .collect()
             };
-            let mut well: Vec<&(&str, u32, u32)> =
-                shown.iter().filter(|(_, pos, neg)| pos >= neg).collect();
+            // A theme goes well from the same positive share as in the kwaliteitsbeeld on;
+            // each theme is in one list only.
+            let goes_well = |pos: u32, neg: u32| pos * 100 >= GOES_WELL_FROM * (pos + neg).max(1);
+            let mut well: Vec<&(&str, u32, u32)> = shown
+                .iter()
+                .filter(|(_, pos, neg)| goes_well(*pos, *neg))
+                .collect();
             well.sort_by(|a, b| b.1.cmp(&a.1).then(a.2.cmp(&b.2)));
-            let mut improve: Vec<&(&str, u32, u32)> =
-                shown.iter().filter(|(_, _, neg)| *neg > 0).collect();
+            let mut improve: Vec<&(&str, u32, u32)> = shown
+                .iter()
+                .filter(|(_, pos, neg)| !goes_well(*pos, *neg))
+                .collect();
             improve.sort_by(|a, b| b.2.cmp(&a.2).then(a.1.cmp(&b.1)));
             perspectives.push(PerspectiveView {
                 name: public_perspective(tr, p),

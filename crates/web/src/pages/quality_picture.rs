@@ -27,6 +27,8 @@ use std::fmt::Write as _;
 
 /// Themes listed under "goes well" and "can improve".
 const THEMES_LISTED: usize = 5;
+/// A theme "goes well" from this positive share (percent) on; below it, it "can improve".
+pub const GOES_WELL_FROM: u32 = 60;
 
 #[derive(serde::Deserialize, Default)]
 pub struct YearQuery {
@@ -50,21 +52,28 @@ fn base_href(kind: NodeKind, id: &str) -> String {
     }
 }
 
-/// The goes-well and can-improve lists of a part: themes by positive share, and by negative
-/// fragments.
+/// The goes-well and can-improve lists of a part: themes with a positive share of at least
+/// [`GOES_WELL_FROM`] percent, best first, and the others, lowest share first. A theme is in one
+/// list only.
 pub fn theme_lists(themes: &[ThemeLine]) -> (Vec<&ThemeLine>, Vec<&ThemeLine>) {
-    let mut well: Vec<&ThemeLine> = themes.iter().filter(|t| t.positive >= t.negative).collect();
+    let mut well: Vec<&ThemeLine> = themes
+        .iter()
+        .filter(|t| t.positive_percent() >= GOES_WELL_FROM)
+        .collect();
     well.sort_by(|a, b| {
         b.positive_percent()
             .cmp(&a.positive_percent())
             .then(b.positive.cmp(&a.positive))
     });
     well.truncate(THEMES_LISTED);
-    let mut improve: Vec<&ThemeLine> = themes.iter().filter(|t| t.negative > 0).collect();
+    let mut improve: Vec<&ThemeLine> = themes
+        .iter()
+        .filter(|t| t.positive_percent() < GOES_WELL_FROM)
+        .collect();
     improve.sort_by(|a, b| {
-        b.negative
-            .cmp(&a.negative)
-            .then(a.positive_percent().cmp(&b.positive_percent()))
+        a.positive_percent()
+            .cmp(&b.positive_percent())
+            .then(b.negative.cmp(&a.negative))
     });
     improve.truncate(THEMES_LISTED);
     (well, improve)
@@ -112,7 +121,7 @@ fn action_status(tr: Tr, s: &str) -> String {
 const PLOT_W: f32 = 300.0;
 const PLOT_H: f32 = 230.0;
 const PX0: f32 = 40.0;
-const PY0: f32 = 12.0;
+const PY0: f32 = 22.0;
 const PW: f32 = 240.0;
 const PH: f32 = 180.0;
 
@@ -210,7 +219,7 @@ fn draw_plot_pdf(doc: &mut Document, points: &[(u32, u32)], x_axis: &str, y_axis
         x_axis,
         pdf::BLACK,
     );
-    c.label(0.0, PY0 - 11.0, 9.0, y_axis, pdf::BLACK);
+    c.label(0.0, 0.0, 9.0, y_axis, pdf::BLACK);
     for (a, v) in points {
         c.dot(px(*a), py(*v), 3.2, pdf::BLUE);
     }
