@@ -45,6 +45,8 @@ pub struct ScaleReport {
     pub triads: usize,
     pub conversations: usize,
     pub fragments: usize,
+    pub meetings: usize,
+    pub actions: usize,
 }
 
 /// Accounts the benchmark logs in with.
@@ -253,7 +255,11 @@ pub async fn generate(
                 |t| [Val::Text(&frag_rows[t.0].id), Val::Text(t.1)],
             )
             .await?;
+            let act = act_rows(&wards, year, y + 1 == spec.years, &theme_ids);
+            insert_act(&mut tx, &act, &round, &stamp).await?;
             tx.commit().await?;
+            report.meetings += act.meetings.len();
+            report.actions += act.actions.len();
             report.triads += triad_rows.len();
             report.conversations += conv_rows.len();
             report.fragments += frag_rows.len();
@@ -261,4 +267,196 @@ pub async fn generate(
         }
     }
     Ok(report)
+}
+
+/// The evaluation meetings and improvement actions of one round: per ward a meeting (held, or
+/// planned in the round still being reported) with residents, families and staff, two agreements
+/// and three actions on the round's themes in varying states, one for the kitchen.
+struct ActRows {
+    /// (meeting id, ward id, held_on, status)
+    meetings: Vec<(String, String, String, &'static str)>,
+    /// (meeting index, role, invited, attended)
+    people: Vec<(usize, &'static str, i64, i64)>,
+    /// (agreement id, meeting index, text, position)
+    agreements: Vec<(String, usize, &'static str, i64)>,
+    actions: Vec<ActionRow>,
+}
+
+struct ActionRow {
+    id: String,
+    ward: String,
+    agreement: Option<String>,
+    title: &'static str,
+    owner_kind: &'static str,
+    owner_service: Option<&'static str>,
+    due_on: String,
+    status: &'static str,
+    theme: String,
+}
+
+const AGREEMENTS: [&str; 2] = [
+    "We bespreken de verhalen over het eten met de keuken.",
+    "Bij elke overdracht vragen we wat de bewoner vandaag belangrijk vindt.",
+];
+const ACTIONS: [(&str, &str, Option<&str>); 3] = [
+    (
+        "Keuze uit twee warme maaltijden",
+        "support_service",
+        Some("kitchen"),
+    ),
+    ("Vaste contactpersoon voor elke familie", "ward_team", None),
+    ("Avondronde met een praatje", "ward_team", None),
+];
+const PEOPLE: [(&str, i64, i64); 6] = [
+    ("resident", 6, 4),
+    ("family", 8, 5),
+    ("care_staff", 6, 6),
+    ("team_leader", 1, 1),
+    ("support_service", 2, 1),
+    ("client_council", 1, 1),
+];
+
+fn act_rows(
+    wards: &[String],
+    year: i32,
+    reporting: bool,
+    theme_ids: &[(String, String)],
+) -> ActRows {
+    let mut rows = ActRows {
+        meetings: Vec::new(),
+        people: Vec::new(),
+        agreements: Vec::new(),
+        actions: Vec::new(),
+    };
+    for (wi, ward) in wards.iter().enumerate() {
+        let m = rows.meetings.len();
+        let status = if reporting { "planned" } else { "held" };
+        rows.meetings.push((
+            new_id(),
+            ward.clone(),
+            format!("{year}-09-{:02}", 1 + wi % 28),
+            status,
+        ));
+        for (role, invited, attended) in PEOPLE {
+            rows.people
+                .push((m, role, invited, if reporting { 0 } else { attended }));
+        }
+        for (i, text) in AGREEMENTS.iter().enumerate() {
+            rows.agreements.push((new_id(), m, text, i as i64));
+        }
+        for (i, (title, owner_kind, owner_service)) in ACTIONS.iter().enumerate() {
+            let status = match (reporting, (wi + i) % 4) {
+                (true, _) => "agreed",
+                (false, 0) => "dropped",
+                (false, 1) => "in_progress",
+                _ => "done",
+            };
+            let theme = &theme_ids[(wi + i) % theme_ids.len()].0;
+            rows.actions.push(ActionRow {
+                id: new_id(),
+                ward: ward.clone(),
+                agreement: (i == 0).then(|| rows.agreements[rows.agreements.len() - 2].0.clone()),
+                title,
+                owner_kind,
+                owner_service: *owner_service,
+                due_on: format!("{}-03-01", year + 1),
+                status,
+                theme: theme.clone(),
+            });
+        }
+    }
+    rows
+}
+
+async fn insert_act(
+    tx: &mut crate::db::Tx,
+    act: &ActRows,
+    round: &str,
+    stamp: &str,
+) -> Result<(), StoreError> {
+    insert_many(
+        tx,
+        "INSERT INTO meetings (id, ward_id, round_id, held_on, place, agenda, notes, status, created_at, updated_at)",
+        &act.meetings,
+        |m| {
+            [
+                Val::Text(&m.0),
+                Val::Text(&m.1),
+                Val::Text(round),
+                Val::Text(&m.2),
+                Val::Text("Huiskamer"),
+                Val::Text(""),
+                Val::Text(""),
+                Val::Text(m.3),
+                Val::Text(stamp),
+                Val::Text(stamp),
+            ]
+        },
+    )
+    .await?;
+    let meeting = |i: usize| act.meetings[i].0.as_str();
+    insert_many(
+        tx,
+        "INSERT INTO meeting_invitees (meeting_id, role, invited)",
+        &act.people,
+        |p| [Val::Text(meeting(p.0)), Val::Text(p.1), Val::Int(p.2)],
+    )
+    .await?;
+    insert_many(
+        tx,
+        "INSERT INTO meeting_attendance (meeting_id, role, attended)",
+        &act.people,
+        |p| [Val::Text(meeting(p.0)), Val::Text(p.1), Val::Int(p.3)],
+    )
+    .await?;
+    insert_many(
+        tx,
+        "INSERT INTO agreements (id, meeting_id, text, position, created_at)",
+        &act.agreements,
+        |a| {
+            [
+                Val::Text(&a.0),
+                Val::Text(meeting(a.1)),
+                Val::Text(a.2),
+                Val::Int(a.3),
+                Val::Text(stamp),
+            ]
+        },
+    )
+    .await?;
+    insert_many(
+        tx,
+        "INSERT INTO actions (id, ward_id, round_id, agreement_id, title, why, owner_kind, owner_service, due_on, status, drop_reason, public, created_at, updated_at)",
+        &act.actions,
+        |a| {
+            [
+                Val::Text(&a.id),
+                Val::Text(&a.ward),
+                Val::Text(round),
+                Val::OptText(a.agreement.as_deref()),
+                Val::Text(a.title),
+                Val::Text("Uit de gesprekken van deze ronde."),
+                Val::Text(a.owner_kind),
+                Val::OptText(a.owner_service),
+                Val::Text(&a.due_on),
+                Val::Text(a.status),
+                Val::Text(if a.status == "dropped" {
+                    "Opgegaan in een bredere aanpak van de locatie."
+                } else {
+                    ""
+                }),
+                Val::Int(1),
+                Val::Text(stamp),
+                Val::Text(stamp),
+            ]
+        },
+    )
+    .await?;
+    insert_many(
+        tx,
+        "INSERT INTO action_themes (action_id, theme_key)",
+        &act.actions,
+        |a| [Val::Text(&a.id), Val::Text(&a.theme)],
+    )
+    .await
 }

@@ -25,6 +25,15 @@ async fn a_small_generated_network_has_every_level_and_long_coded_conversations(
         assert_eq!(report.wards, 32, "{}", t.label);
         assert_eq!(report.triads, 32 * 12 * 2);
         assert_eq!(*steps.lock().unwrap().last().unwrap(), (4, 4));
+        // Every ward has its evaluation meeting per round, with three actions.
+        assert_eq!(report.meetings, 32 * 2, "{}", t.label);
+        assert_eq!(report.actions, 32 * 2 * 3, "{}", t.label);
+        let (held, with_residents, kitchen): (i64, i64, i64) = read!(&t.db, |c| sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM meetings WHERE status = 'held'),
+                    (SELECT COUNT(*) FROM meeting_attendance WHERE role = 'resident' AND attended > 0),
+                    (SELECT COUNT(*) FROM actions WHERE owner_service = 'kitchen')"
+        ).fetch_one(c).await).unwrap();
+        assert_eq!((held, with_residents, kitchen), (32, 32, 64), "{}", t.label);
         let per_conv = report.fragments as f64 / report.conversations as f64;
         assert!(
             (45.0..=90.0).contains(&per_conv),

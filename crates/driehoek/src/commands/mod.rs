@@ -166,12 +166,14 @@ async fn fill_scale(db: &Db, years: usize, organisations: usize) -> Result<(), C
         })?;
     eprintln!();
     println!(
-        "Benchmark network generated in {:.1} s: {} wards, {} triads, {} conversations, {} fragments.",
+        "Benchmark network generated in {:.1} s: {} wards, {} triads, {} conversations, {} fragments, {} meetings, {} actions.",
         started.elapsed().as_secs_f64(),
         report.wards,
         report.triads,
         report.conversations,
-        report.fragments
+        report.fragments,
+        report.meetings,
+        report.actions
     );
     println!(
         "Log in as {} / {}.",
