@@ -507,6 +507,73 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         ),
         route!(post, "/networks/{network}/theme-sets", p::theme_sets::save),
         route!(get, "/api/v1/rounds/{round}/scores", api::rounds::scores),
+        // --- Act: evaluation meetings, improvement actions, boards (pages/act, api/act) ---
+        route!(
+            get,
+            "/wards/{ward}/rounds/{round}/meeting",
+            p::act::meeting::page
+        ),
+        route!(
+            post,
+            "/wards/{ward}/rounds/{round}/meeting",
+            p::act::meeting::save
+        ),
+        route!(
+            post,
+            "/wards/{ward}/rounds/{round}/meeting/agreements",
+            p::act::meeting::add_agreement
+        ),
+        route!(
+            get,
+            "/wards/{ward}/rounds/{round}/story-cards",
+            p::act::meeting::cards
+        ),
+        route!(get, "/wards/{ward}/actions", p::act::actions::ward_board),
+        route!(post, "/wards/{ward}/actions", p::act::actions::create),
+        route!(get, "/wards/{ward}/actions/new", p::act::actions::new_form),
+        route!(get, "/actions/{action}", p::act::actions::show),
+        route!(post, "/actions/{action}", p::act::actions::update),
+        route!(
+            post,
+            "/actions/{action}/status",
+            p::act::actions::set_status
+        ),
+        route!(post, "/actions/{action}/notes", p::act::actions::add_note),
+        route!(
+            get,
+            "/locations/{location}/actions",
+            p::act::actions::location_board
+        ),
+        route!(
+            get,
+            "/organisations/{organisation}/actions",
+            p::act::actions::organisation_board
+        ),
+        route!(get, "/my/actions", p::act::actions::mine),
+        route!(
+            get,
+            "/api/v1/wards/{ward}/rounds/{round}/meeting",
+            api::act::meeting
+        ),
+        route!(
+            put,
+            "/api/v1/wards/{ward}/rounds/{round}/meeting",
+            api::act::save_meeting
+        ),
+        route!(
+            post,
+            "/api/v1/wards/{ward}/rounds/{round}/meeting/agreements",
+            api::act::add_agreement
+        ),
+        route!(get, "/api/v1/wards/{ward}/actions", api::act::ward_actions),
+        route!(
+            post,
+            "/api/v1/wards/{ward}/actions",
+            api::act::create_action
+        ),
+        route!(get, "/api/v1/actions/{action}", api::act::action),
+        route!(put, "/api/v1/actions/{action}", api::act::update_action),
+        route!(post, "/api/v1/actions/{action}/notes", api::act::add_note),
         // --- Act: public ward page, poster, kwaliteitsbeeld ---
         route!(public, get, "/p/{public_id}", p::publication::public_page),
         route!(get, "/wards/{ward}/public", p::publication::settings),
@@ -575,12 +642,39 @@ pub fn app(state: AppState) -> Router {
             auth::context,
         ))
         .layer(axum::extract::DefaultBodyLimit::max(2 * 1024 * 1024))
-        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
-            axum::http::StatusCode::SERVICE_UNAVAILABLE,
-            std::time::Duration::from_mins(1),
-        ))
+        .layer(axum::middleware::from_fn(time_limit))
         .layer(axum::middleware::from_fn(security_headers))
         .with_state(state)
+}
+
+/// Longest time for one request; a stuck request answers 503 instead of holding a connection.
+pub const REQUEST_TIME_LIMIT: std::time::Duration = std::time::Duration::from_mins(1);
+/// Longest time for an audio upload: a recording of an hour or more over a care home's wifi may
+/// take far longer than a page (its size is limited by the handler).
+pub const AUDIO_UPLOAD_TIME_LIMIT: std::time::Duration = std::time::Duration::from_hours(3);
+
+/// The time limit of a request: long for the two audio upload routes, short for all others.
+pub fn time_limit_for(method: &Method, path: &str) -> std::time::Duration {
+    let audio_upload = method == Method::POST
+        && path.ends_with("/audio")
+        && (path.starts_with("/conversations/") || path.starts_with("/api/v1/conversations/"));
+    if audio_upload {
+        AUDIO_UPLOAD_TIME_LIMIT
+    } else {
+        REQUEST_TIME_LIMIT
+    }
+}
+
+async fn time_limit(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse as _;
+    let limit = time_limit_for(req.method(), req.uri().path());
+    match tokio::time::timeout(limit, next.run(req)).await {
+        Ok(res) => res,
+        Err(_) => axum::http::StatusCode::SERVICE_UNAVAILABLE.into_response(),
+    }
 }
 
 /// Headers that keep pages from being framed, sniffed or fed outside scripts.

@@ -1061,3 +1061,28 @@ async fn the_coordinator_edits_the_guide_and_interviewers_fill_the_checklist() {
         );
     }
 }
+
+/// An hour of audio over a care home's wifi takes longer than a page: the audio upload routes, and
+/// only they, get the long time limit.
+#[test]
+fn audio_uploads_get_the_long_time_limit() {
+    let mut audio = 0;
+    for (spec, _) in driehoek_web::routes() {
+        let path = spec
+            .path
+            .replace("{conversation}", "0193a2b4-0000-7000-8000-000000000000");
+        let limit = driehoek_web::time_limit_for(&spec.method, &path);
+        if spec.path.ends_with("/audio") && spec.method == axum::http::Method::POST {
+            audio += 1;
+            assert_eq!(limit, driehoek_web::AUDIO_UPLOAD_TIME_LIMIT, "{path}");
+        } else {
+            assert_eq!(
+                limit,
+                driehoek_web::REQUEST_TIME_LIMIT,
+                "{} {path}",
+                spec.method
+            );
+        }
+    }
+    assert_eq!(audio, 2, "the page and the API upload");
+}
