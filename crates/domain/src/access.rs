@@ -157,6 +157,19 @@ impl Tenant {
         })
     }
 
+    /// Does this user lead the node as team leader (granted on it or on its location)?
+    pub fn leads(&self, node: &NodePath) -> bool {
+        self.grants
+            .iter()
+            .any(|g| g.role == Role::TeamLeader && g.path.covers(node))
+    }
+
+    /// May this user plan the ward's evaluation meeting and change its improvement actions?
+    /// Quality officers (and coordinators) of the organisation and the ward's team leader.
+    pub fn acts_on(&self, node: &NodePath) -> bool {
+        self.manages(node) || self.leads(node)
+    }
+
     /// May this user read the audit log of the node (coordinators and quality officers)?
     pub fn reads_audit(&self, node: &NodePath) -> bool {
         self.manages(node)

@@ -3,6 +3,7 @@
 //! Everything here is pure: the storage and web crates call into it, never the other way round.
 
 pub mod access;
+pub mod act;
 pub mod coding;
 pub mod demo_content;
 pub mod export;

@@ -1,5 +1,6 @@
 //! Fills an empty database with the demo learning network: the structure, an account for every
-//! role, one finished round per ward with coded conversations, and one round in progress.
+//! role, one finished round per ward with coded conversations, its evaluation meeting and
+//! improvement actions, and one round in progress.
 //! Everything is deterministic, so two runs give the same network and the same scores.
 
 use crate::accounts::{self, NewUser};
@@ -103,6 +104,7 @@ pub async fn fill(
     let mut triads = 0;
     let mut fragments = 0;
     let mut ward_seed = 0u64;
+    let mut first_org = String::new();
     for (oi, org) in net.organisations.iter().enumerate() {
         let org_id = insert_node(
             db,
@@ -114,6 +116,9 @@ pub async fn fill(
             organisation: Some(org_id.clone()),
             ..network_path.clone()
         };
+        if oi == 0 {
+            first_org.clone_from(&org_id);
+        }
         let tag = org.short_name.to_lowercase();
         let finished = insert_round(
             db,
@@ -257,6 +262,7 @@ pub async fn fill(
         }
     }
     plan_current_rounds(db).await?;
+    fill_act(db, &first_org).await?;
     Ok(DemoReport {
         network: net.name,
         accounts,
@@ -508,4 +514,253 @@ async fn plan_current_rounds(db: &Db) -> Result<(), StoreError> {
         })?;
     }
     tx.commit().await
+}
+
+/// The ward's actions in the demo: (title, why, theme key, owner kind, owner service, status,
+/// due date, drop reason, public). The first is owned by the kitchen and overdue; statuses differ.
+const DEMO_ACTIONS: &[(&str, &str, &str, &str, Option<&str>, &str, &str, &str, bool)] = &[
+    (
+        "Warme maaltijd ook 's avonds, op een later tijdstip",
+        "Bewoners en naasten vertelden dat het eten vroeg komt en vaak lauw is.",
+        "food_drink",
+        "support_service",
+        Some("kitchen"),
+        "in_progress",
+        "2025-12-01",
+        "",
+        true,
+    ),
+    (
+        "Levensverhaal in het dossier van elke nieuwe bewoner",
+        "Naasten merkten dat nieuwe collega's weinig wisten van wie hun vader of moeder is.",
+        "knowing_the_person",
+        "ward_team",
+        None,
+        "done",
+        "2025-11-01",
+        "",
+        true,
+    ),
+    (
+        "Vaste gezichten in het weekend",
+        "Bewoners noemden de wisselende invallers in het weekend.",
+        "familiar_staff",
+        "ward_team",
+        None,
+        "agreed",
+        "2027-03-01",
+        "",
+        false,
+    ),
+    (
+        "Bezoektijden verruimen",
+        "Eén naaste vroeg om ruimere bezoektijden.",
+        "social_contact",
+        "ward_team",
+        None,
+        "dropped",
+        "2025-10-01",
+        "Er gelden al geen vaste bezoektijden meer; dit is uitgelegd aan de naasten.",
+        false,
+    ),
+];
+
+/// Act in the demo: every ward's finished round has a held evaluation meeting with residents and
+/// families, agreements, and 3–4 improvement actions in different statuses (one overdue, one owned
+/// by the kitchen), some public; a few quotes are publishable (with consent for quotes), and the
+/// wards of the first organisation have a published public page. The kitchen account works for
+/// the kitchen.
+async fn fill_act(db: &Db, first_org: &str) -> Result<(), StoreError> {
+    let kitchen: Vec<String> = read!(db, |c| sqlx::query_scalar(
+        "SELECT id FROM users WHERE email LIKE 'keuken.%@demo.driehoek.nl'"
+    )
+    .fetch_all(c)
+    .await)?;
+    for k in &kitchen {
+        crate::act::actions::add_service_member_unchecked(db, k, "kitchen").await?;
+    }
+    let wards: Vec<(String, String, String)> = read!(db, |c| sqlx::query_as(
+        "SELECT w.id, r.id, l.organisation_id FROM wards w
+         JOIN locations l ON l.id = w.location_id
+         JOIN organisations o ON o.id = l.organisation_id
+         JOIN rounds r ON r.organisation_id = o.id AND r.status = 'closed'
+         ORDER BY o.name, l.name, w.name"
+    )
+    .fetch_all(c)
+    .await)?;
+    for (wi, (ward, round, org)) in wards.iter().enumerate() {
+        let mut tx = db.begin().await?;
+        let meeting = new_id();
+        let at = now();
+        in_tx!(&mut tx, |c| {
+            sqlx::query(
+            "INSERT INTO meetings (id, ward_id, round_id, held_on, place, agenda, notes, status, created_at, created_by, updated_at)
+             VALUES ($1, $2, $3, '2025-09-15', 'Huiskamer van de afdeling', $4, $5, 'held', $6, NULL, $6)"
+        )
+        .bind(&meeting)
+        .bind(ward)
+        .bind(round)
+        .bind("1. Welkom\n2. Wat kan beter: eten en drinken; vaste gezichten\n3. De triadenplot samen lezen\n4. Afspraken")
+        .bind("Goed gesprek; naasten en bewoners vertelden aanvullende voorbeelden over het avondeten.")
+        .bind(&at)
+        .execute(c)
+        .await
+        .map(|_| ())
+        })?;
+        let counts: [(&str, i64, i64); 6] = [
+            ("resident", 3, 2),
+            ("family", 4, 3),
+            ("care_staff", 5, 4),
+            ("team_leader", 1, 1),
+            ("support_service", 1, 1),
+            ("client_council", 1, 0),
+        ];
+        for (role, invited, attended) in counts {
+            for (table, col, n) in [
+                ("meeting_invitees", "invited", invited),
+                ("meeting_attendance", "attended", attended),
+            ] {
+                let sql = sqlx::AssertSqlSafe(format!(
+                    "INSERT INTO {table} (meeting_id, role, {col}) VALUES ($1, $2, $3)"
+                ));
+                in_tx!(&mut tx, |c| sqlx::query(sql)
+                    .bind(&meeting)
+                    .bind(role)
+                    .bind(n)
+                    .execute(c)
+                    .await
+                    .map(|_| ()))?;
+            }
+        }
+        let count = if wi % 2 == 0 { 4 } else { 3 };
+        for (ai, (title, why, theme, owner, service, status, due, reason, public)) in
+            DEMO_ACTIONS.iter().take(count).enumerate()
+        {
+            let agreement = new_id();
+            in_tx!(&mut tx, |c| {
+                sqlx::query(
+                "INSERT INTO agreements (id, meeting_id, text, position, created_at) VALUES ($1, $2, $3, $4, $5)"
+            )
+            .bind(&agreement)
+            .bind(&meeting)
+            .bind(*title)
+            .bind(i64::try_from(ai).unwrap_or(0) + 1)
+            .bind(&at)
+            .execute(c)
+            .await
+            .map(|_| ())
+            })?;
+            let action = new_id();
+            in_tx!(&mut tx, |c| {
+                sqlx::query(
+                "INSERT INTO actions (id, ward_id, round_id, agreement_id, title, why, owner_kind, owner_user_id, owner_service, due_on, status, drop_reason, public, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, $8, $9, $10, $11, $12, $13, $13)"
+            )
+            .bind(&action)
+            .bind(ward)
+            .bind(round)
+            .bind(&agreement)
+            .bind(*title)
+            .bind(*why)
+            .bind(*owner)
+            .bind(*service)
+            .bind(*due)
+            .bind(*status)
+            .bind(*reason)
+            .bind(i64::from(*public))
+            .bind(&at)
+            .execute(c)
+            .await
+            .map(|_| ())
+            })?;
+            in_tx!(&mut tx, |c| sqlx::query(
+                "INSERT INTO action_themes (action_id, theme_key) VALUES ($1, $2)"
+            )
+            .bind(&action)
+            .bind(*theme)
+            .execute(c)
+            .await
+            .map(|_| ()))?;
+            // Two negative fragments on the theme from this ward's round raised the action.
+            in_tx!(&mut tx, |c| sqlx::query(
+                "INSERT INTO action_fragments (action_id, fragment_id)
+                 SELECT $1, f.id FROM fragments f
+                 JOIN conversations c ON c.id = f.conversation_id
+                 JOIN triads t ON t.id = c.triad_id
+                 JOIN fragment_themes ft ON ft.fragment_id = f.id
+                 JOIN themes th ON th.id = ft.theme_id
+                 WHERE t.ward_id = $2 AND t.round_id = $3 AND th.key = $4 AND f.valence = 'negative'
+                 ORDER BY t.code, c.perspective, f.position LIMIT 2"
+            )
+            .bind(&action)
+            .bind(ward)
+            .bind(round)
+            .bind(*theme)
+            .execute(c)
+            .await
+            .map(|_| ()))?;
+            if ai == 0 {
+                in_tx!(&mut tx, |c| {
+                    sqlx::query(
+                    "INSERT INTO action_notes (id, action_id, noted_on, text, author_id, created_at) VALUES ($1, $2, '2025-10-20', $3, NULL, $4)"
+                )
+                .bind(new_id())
+                .bind(&action)
+                .bind("Overleg met de keuken gehad; proef met een later avondeten loopt op één huiskamer.")
+                .bind(&at)
+                .execute(c)
+                .await
+                .map(|_| ())
+                })?;
+            }
+        }
+        // Publishable quotes: three positive fragments, their conversations with consent for quotes.
+        let quotes: Vec<(String, String)> = in_tx!(&mut tx, |c| sqlx::query_as(
+            "SELECT f.id, c.id FROM fragments f
+             JOIN conversations c ON c.id = f.conversation_id
+             JOIN triads t ON t.id = c.triad_id
+             WHERE t.ward_id = $1 AND t.round_id = $2 AND f.valence = 'positive'
+             ORDER BY t.code, c.perspective, f.position LIMIT 3"
+        )
+        .bind(ward)
+        .bind(round)
+        .fetch_all(c)
+        .await)?;
+        for (fragment, conversation) in &quotes {
+            in_tx!(&mut tx, |c| {
+                sqlx::query(
+                "INSERT INTO consents (conversation_id, given_by, given_on, for_conversation, for_audio, for_quotes, recorded_by, recorded_at, withdrawn_at)
+                 SELECT $1, 'participant', '2025-03-10', TRUE, FALSE, TRUE, 'demo', $2, NULL
+                 WHERE NOT EXISTS (SELECT 1 FROM consents WHERE conversation_id = $1)"
+            )
+            .bind(conversation)
+            .bind(&at)
+            .execute(c)
+            .await
+            .map(|_| ())
+            })?;
+            in_tx!(&mut tx, |c| sqlx::query(
+                "UPDATE fragments SET publishable = 1 WHERE id = $1"
+            )
+            .bind(fragment)
+            .execute(c)
+            .await
+            .map(|_| ()))?;
+        }
+        if org == first_org {
+            in_tx!(&mut tx, |c| {
+                sqlx::query(
+                "INSERT INTO ward_publications (ward_id, public_id, published, updated_at) VALUES ($1, $2, 1, $3)"
+            )
+            .bind(ward)
+            .bind(uuid::Uuid::new_v4().simple().to_string())
+            .bind(&at)
+            .execute(c)
+            .await
+            .map(|_| ())
+            })?;
+        }
+        tx.commit().await?;
+    }
+    Ok(())
 }

@@ -6,6 +6,7 @@
 //! `None`/[`StoreError::NotFound`] for anything outside it, so a forgotten check cannot leak.
 
 pub mod accounts;
+pub mod act;
 pub mod audit;
 pub mod bulk;
 pub mod coding;

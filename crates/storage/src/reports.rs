@@ -234,3 +234,14 @@ pub async fn triad_fragments(db: &Db, triad_id: &str) -> Result<Vec<TriadFragmen
     }
     Ok(out)
 }
+
+/// The theme set of a round (no tenant check: the caller has checked the ward and gets the round
+/// id from the ward's own records).
+pub async fn round_theme_set(db: &Db, round_id: &str) -> Result<Option<String>, StoreError> {
+    Ok(read!(db, |c| sqlx::query_scalar(
+        "SELECT theme_set_id FROM rounds WHERE id = $1"
+    )
+    .bind(round_id)
+    .fetch_optional(c)
+    .await)?)
+}

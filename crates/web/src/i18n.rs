@@ -60,8 +60,8 @@ macro_rules! locale_files {
         &[$(include_str!(concat!("../locales/", $lang, "/", $module, ".ftl"))),*]
     };
 }
-const NL: &[&str] = locale_files!("nl": "platform", "coding", "listen", "act_public");
-const EN: &[&str] = locale_files!("en": "platform", "coding", "listen", "act_public");
+const NL: &[&str] = locale_files!("nl": "platform", "coding", "listen", "act_public", "act");
+const EN: &[&str] = locale_files!("en": "platform", "coding", "listen", "act_public", "act");
 
 /// Parses the `key = text` lines of several files; `#` starts a comment. Returns an error naming
 /// the file number and line.

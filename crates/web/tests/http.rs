@@ -667,6 +667,12 @@ async fn foreign_records(db: &driehoek_storage::Db) -> Foreign {
         &b_org,
     )
     .await;
+    let b_action = id_of(
+        db,
+        "SELECT a.id FROM actions a JOIN wards w ON w.id = a.ward_id JOIN locations l ON l.id = w.location_id WHERE l.organisation_id = $1 ORDER BY a.title LIMIT 1",
+        &b_org,
+    )
+    .await;
     // B's ward published its public page: public routes are exempt from the walk, but the walk
     // must know every parameter.
     let b_public = driehoek_storage::publication::publish_unchecked(db, &b_ward)
@@ -733,6 +739,7 @@ async fn foreign_records(db: &driehoek_storage::Db) -> Foreign {
             ("fragment", b_fragment),
             ("conversation", b_conversation),
             ("public_id", b_public),
+            ("action", b_action),
         ],
         names,
     }

@@ -2,6 +2,7 @@
 //! (`Authorization: Bearer …`) or a session cookie plus the `x-csrf-token` header. Errors are
 //! RFC 9457 problem documents (see `error.rs`).
 
+pub mod act;
 pub mod listen;
 pub mod openapi;
 pub mod rounds;

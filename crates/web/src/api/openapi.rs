@@ -480,8 +480,10 @@ pub fn build() -> Value {
             continue;
         }
         let method = spec.method.as_str().to_lowercase();
-        let Some(&(_, _, summary, body, answer)) =
-            DOCS.iter().find(|d| d.0 == method && d.1 == spec.path)
+        let Some(&(_, _, summary, body, answer)) = DOCS
+            .iter()
+            .chain(super::act::DOCS)
+            .find(|d| d.0 == method && d.1 == spec.path)
         else {
             continue;
         };
@@ -520,6 +522,7 @@ pub fn build() -> Value {
     }
     let mut all_schemas = schemas();
     super::listen::extend_schemas(&mut all_schemas);
+    super::act::extend_schemas(&mut all_schemas);
     json!({
         "openapi": "3.1.0",
         "info": {"title": "Driehoek API", "version": env!("CARGO_PKG_VERSION"),

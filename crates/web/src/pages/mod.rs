@@ -2,6 +2,7 @@
 //! navigation) and works without JavaScript.
 
 pub mod account;
+pub mod act;
 pub mod audit;
 pub mod coding;
 pub mod exports;

@@ -85,6 +85,8 @@ struct ReportPage {
     unscored: usize,
     themes: Vec<ThemeView>,
     suppressed_note: String,
+    /// Actions of earlier rounds on this ward with their themes before and after.
+    follow_up: Vec<super::act::follow_up::FollowUpView>,
 }
 
 fn perspective_name(tr: Tr, p: Perspective) -> String {
@@ -353,8 +355,10 @@ pub async fn ward_report(
         });
     }
 
+    let follow_up = super::act::follow_up::section(&app.db, tr, &ward, &round, min).await?;
     render(&ReportPage {
         suppressed_note: tr.f("report-suppressed-note", &[("min", &min.to_string())]),
+        follow_up,
         layout,
         crumbs,
         ward,
