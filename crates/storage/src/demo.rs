@@ -518,6 +518,7 @@ async fn plan_current_rounds(db: &Db) -> Result<(), StoreError> {
 
 /// The ward's actions in the demo: (title, why, theme key, owner kind, owner service, status,
 /// due date, drop reason, public). The first is owned by the kitchen and overdue; statuses differ.
+#[allow(clippy::type_complexity)]
 const DEMO_ACTIONS: &[(&str, &str, &str, &str, Option<&str>, &str, &str, &str, bool)] = &[
     (
         "Warme maaltijd ook 's avonds, op een later tijdstip",

@@ -501,6 +501,12 @@ async fn a_support_service_sees_the_actions_it_owns() {
         let mine = k.get("/my/actions").await;
         assert_eq!(mine.status, StatusCode::OK, "{}", t.label);
         assert!(mine.body.contains("Warme maaltijd"), "{}", t.label);
+        assert!(
+            mine.body
+                .contains("href=\"/my/actions\" aria-current=\"page\""),
+            "{}: the navigation leads a support service to its actions",
+            t.label
+        );
         assert!(!mine.body.contains("Levensverhaal"), "{}", t.label);
         assert!(!mine.body.contains("Stichting Maasdal"));
         let kitchen_action = one(

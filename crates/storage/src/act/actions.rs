@@ -9,6 +9,7 @@ use crate::structure::{self, Ward};
 use crate::{in_tx, read};
 use driehoek_domain::access::{NodePath, Role, Tenant};
 use driehoek_domain::act::{ActionFields, ActionStatus};
+use driehoek_domain::themes::SupportService;
 use serde::Serialize;
 
 /// An action as boards and pages show it, with where it belongs.
@@ -357,7 +358,7 @@ pub async fn create(
     .bind(&f.why)
     .bind(f.owner_kind.key())
     .bind(&f.owner_user_id)
-    .bind(f.owner_service.map(|s| s.key()))
+    .bind(f.owner_service.map(SupportService::key))
     .bind(&f.due_on)
     .bind(f.status.key())
     .bind(&f.drop_reason)
@@ -457,7 +458,7 @@ pub async fn update(
     .bind(&f.why)
     .bind(f.owner_kind.key())
     .bind(&f.owner_user_id)
-    .bind(f.owner_service.map(|s| s.key()))
+    .bind(f.owner_service.map(SupportService::key))
     .bind(&f.due_on)
     .bind(f.status.key())
     .bind(&f.drop_reason)
@@ -559,45 +560,51 @@ pub async fn ward_board(
     Ok((ward, rows))
 }
 
-/// The actions of every ward of a location whose results the tenant reads (a team leader of one
-/// ward sees only that ward's actions on the location board).
+/// The actions under a node (`w.location_id` or `l.organisation_id` = `id`) on the wards whose
+/// results the tenant reads: a team leader of one ward sees only that ward's actions on the
+/// location board. NotFound when the tenant may not read results at the node itself.
+async fn node_board(
+    db: &Db,
+    tenant: &Tenant,
+    node: &NodePath,
+    column: &'static str,
+    id: &str,
+) -> Result<Vec<Action>, StoreError> {
+    if !tenant.reads_results(node) {
+        return Err(StoreError::NotFound);
+    }
+    let sql = sqlx::AssertSqlSafe(format!("{ACTION_SQL} WHERE {column} = $1{BOARD_ORDER}"));
+    let rows: Vec<Action> = read!(db, |c| sqlx::query_as(sql).bind(id).fetch_all(c).await)?;
+    Ok(readable(tenant, rows))
+}
+
+/// The actions of the location's wards the tenant reads.
 pub async fn location_board(
     db: &Db,
     tenant: &Tenant,
     location_id: &str,
 ) -> Result<(structure::Location, Vec<Action>), StoreError> {
     let loc = structure::location(db, tenant, location_id).await?;
-    if !tenant.reads_results(&loc.path()) {
-        return Err(StoreError::NotFound);
-    }
-    let sql = sqlx::AssertSqlSafe(format!(
-        "{ACTION_SQL} WHERE w.location_id = $1{BOARD_ORDER}"
-    ));
-    let rows: Vec<Action> = read!(db, |c| sqlx::query_as(sql)
-        .bind(location_id)
-        .fetch_all(c)
-        .await)?;
-    Ok((loc, readable(tenant, rows)))
+    let rows = node_board(db, tenant, &loc.path(), "w.location_id", location_id).await?;
+    Ok((loc, rows))
 }
 
-/// The actions of every ward of an organisation whose results the tenant reads.
+/// The actions of the organisation's wards the tenant reads.
 pub async fn organisation_board(
     db: &Db,
     tenant: &Tenant,
     organisation_id: &str,
 ) -> Result<(structure::Organisation, Vec<Action>), StoreError> {
     let org = structure::organisation(db, tenant, organisation_id).await?;
-    if !tenant.reads_results(&org.path()) {
-        return Err(StoreError::NotFound);
-    }
-    let sql = sqlx::AssertSqlSafe(format!(
-        "{ACTION_SQL} WHERE l.organisation_id = $1{BOARD_ORDER}"
-    ));
-    let rows: Vec<Action> = read!(db, |c| sqlx::query_as(sql)
-        .bind(organisation_id)
-        .fetch_all(c)
-        .await)?;
-    Ok((org, readable(tenant, rows)))
+    let rows = node_board(
+        db,
+        tenant,
+        &org.path(),
+        "l.organisation_id",
+        organisation_id,
+    )
+    .await?;
+    Ok((org, rows))
 }
 
 fn readable(tenant: &Tenant, rows: Vec<Action>) -> Vec<Action> {

@@ -37,6 +37,8 @@ pub struct Layout {
     /// Shows "Rounds" (those who plan or read rounds) and "My conversations" (interviewers).
     pub listen_rounds: bool,
     pub listen_interviews: bool,
+    /// Shows "Actions of my service" (support-service members).
+    pub service_actions: bool,
 }
 
 impl Layout {
@@ -65,6 +67,10 @@ impl Layout {
                 .auth
                 .as_ref()
                 .is_some_and(|a| a.tenant.has_role(Role::Interviewer)),
+            service_actions: ctx
+                .auth
+                .as_ref()
+                .is_some_and(|a| a.tenant.has_role(Role::SupportService)),
         }
     }
 

@@ -114,7 +114,8 @@ fn triad_href(triad_id: &str) -> String {
     format!("/triads/{triad_id}/fragments")
 }
 
-fn parse_codes(rows: &[ThemedFragment]) -> Vec<ThemeCode<'_>> {
+/// The coded fragments as the tally counts them (also used by the meeting agenda and follow-up).
+pub(crate) fn parse_codes(rows: &[ThemedFragment]) -> Vec<ThemeCode<'_>> {
     rows.iter()
         .filter_map(|r| {
             Some(ThemeCode {

@@ -36,6 +36,7 @@ pub struct FragmentChoice {
 
 #[derive(Template)]
 #[template(path = "act_action.html")]
+#[allow(clippy::struct_excessive_bools)]
 struct ActionPage {
     layout: Layout,
     crumbs: Crumbs,
@@ -427,25 +428,39 @@ pub async fn ward_board(
     )
 }
 
+/// The board of a location or organisation: every ward's actions the user reads.
+fn node_board(
+    me: &Me,
+    crumbs: Crumbs,
+    (name, back): (&str, String),
+    actions: &[driehoek_storage::act::actions::Action],
+) -> Result<Response, AppError> {
+    let layout = Layout::new(&me.1);
+    let tr = layout.tr;
+    let rows = board_rows(tr, actions);
+    board(
+        layout,
+        crumbs,
+        tr.f("board-title", &[("place", name)]),
+        (back, name.to_string()),
+        None,
+        true,
+        rows,
+    )
+}
+
 pub async fn location_board(
     State(app): State<AppState>,
     me: Me,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let tenant = me.tenant();
-    let (loc, actions) = store::location_board(&app.db, tenant, &id).await?;
-    let crumbs = st::crumbs(&app.db, tenant, &loc.path()).await?;
-    let layout = Layout::new(&me.1);
-    let tr = layout.tr;
-    let rows = board_rows(tr, &actions);
-    board(
-        layout,
+    let (loc, actions) = store::location_board(&app.db, me.tenant(), &id).await?;
+    let crumbs = st::crumbs(&app.db, me.tenant(), &loc.path()).await?;
+    node_board(
+        &me,
         crumbs,
-        tr.f("board-title", &[("place", &loc.name)]),
-        (format!("/locations/{}", loc.id), loc.name.clone()),
-        None,
-        true,
-        rows,
+        (&loc.name, format!("/locations/{}", loc.id)),
+        &actions,
     )
 }
 
@@ -454,20 +469,13 @@ pub async fn organisation_board(
     me: Me,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let tenant = me.tenant();
-    let (org, actions) = store::organisation_board(&app.db, tenant, &id).await?;
-    let crumbs = st::crumbs(&app.db, tenant, &org.path()).await?;
-    let layout = Layout::new(&me.1);
-    let tr = layout.tr;
-    let rows = board_rows(tr, &actions);
-    board(
-        layout,
+    let (org, actions) = store::organisation_board(&app.db, me.tenant(), &id).await?;
+    let crumbs = st::crumbs(&app.db, me.tenant(), &org.path()).await?;
+    node_board(
+        &me,
         crumbs,
-        tr.f("board-title", &[("place", &org.name)]),
-        (format!("/organisations/{}", org.id), org.name.clone()),
-        None,
-        true,
-        rows,
+        (&org.name, format!("/organisations/{}", org.id)),
+        &actions,
     )
 }
 

@@ -36,6 +36,7 @@ pub struct RoleRow {
 
 #[derive(Template)]
 #[template(path = "act_meeting.html")]
+#[allow(clippy::struct_excessive_bools)]
 struct MeetingPage {
     layout: Layout,
     crumbs: Crumbs,

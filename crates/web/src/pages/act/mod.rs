@@ -12,13 +12,11 @@ use crate::error::AppError;
 use crate::i18n::{Lang, Tr};
 use crate::input::Input;
 use driehoek_domain::act::{ActionDraft, ActionFields, ActionStatus, OwnerKind, check_action};
-use driehoek_domain::report::ThemeCode;
 use driehoek_domain::themes::SupportService;
 use driehoek_domain::validate::Problem;
-use driehoek_domain::{Perspective, Valence};
 use driehoek_storage::Db;
 use driehoek_storage::act::actions::{self as store, Action, Links};
-use driehoek_storage::reports::{ThemeInfo, ThemedFragment};
+use driehoek_storage::reports::ThemeInfo;
 use driehoek_storage::structure::Ward;
 
 /// Today as `YYYY-MM-DD` (UTC).
@@ -107,19 +105,7 @@ pub async fn parse_action(
     }
 }
 
-/// The coded fragments of a round on a ward as cells per (theme id, perspective).
-pub fn codes(rows: &[ThemedFragment]) -> Vec<ThemeCode<'_>> {
-    rows.iter()
-        .filter_map(|r| {
-            Some(ThemeCode {
-                theme: r.theme_id.as_str(),
-                perspective: Perspective::parse(&r.perspective)?,
-                triad: r.triad_id.as_str(),
-                valence: Valence::parse(&r.valence)?,
-            })
-        })
-        .collect()
-}
+pub(crate) use crate::pages::report::parse_codes as codes;
 
 /// A theme key's name in the user's language (the key itself when unknown).
 pub fn theme_name(themes: &[(String, String, String)], key: &str, lang: Lang) -> String {
