@@ -39,28 +39,7 @@ fn pdf_text(bytes: &[u8]) -> String {
         return String::from_utf8_lossy(&out.stdout).into_owned();
     }
     eprintln!("note: pdftotext not installed; reading the PDF's own strings");
-    let mut out = String::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'(' {
-            let mut j = i + 1;
-            let mut s = Vec::new();
-            while j < bytes.len() && bytes[j] != b')' {
-                if bytes[j] == b'\\' && j + 1 < bytes.len() {
-                    j += 1;
-                }
-                s.push(bytes[j]);
-                j += 1;
-            }
-            if bytes[j..].starts_with(b") Tj") {
-                out.extend(s.iter().map(|b| char::from(*b)));
-                out.push('\n');
-            }
-            i = j;
-        }
-        i += 1;
-    }
-    out
+    driehoek_web::pdf::shown_text(bytes)
 }
 
 async fn scenario(b: Browser, db: Db) -> Vec<Finding> {

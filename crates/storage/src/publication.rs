@@ -13,7 +13,7 @@ use crate::reports::{self, ThemedFragment};
 use crate::rounds::Round;
 use crate::structure::{self, Ward};
 use crate::{read, write};
-use driehoek_domain::access::{Role, Tenant};
+use driehoek_domain::access::Tenant;
 use serde::Serialize;
 
 /// A ward's publication settings.
@@ -33,12 +33,7 @@ impl Publication {
 /// May this user publish the ward's page and choose what it shows? Quality officers and
 /// coordinators above the ward, and the ward's own team leader.
 pub fn may_publish(tenant: &Tenant, ward: &Ward) -> bool {
-    tenant.manages(&ward.path())
-        || tenant.grants.iter().any(|g| {
-            g.role == Role::TeamLeader
-                && g.path.location.as_deref() == Some(ward.location_id.as_str())
-                && g.path.ward.as_ref().is_none_or(|w| *w == ward.id)
-        })
+    tenant.acts_on(&ward.path())
 }
 
 /// The ward (checked: the tenant reads its results) and its publication, if any.

@@ -450,6 +450,114 @@ impl Canvas<'_> {
     }
 }
 
+/// The text a PDF written by [`Document`] shows: the strings of its `Tj` operators in order, one
+/// line each, decoded from WinAnsiEncoding. Content streams are uncompressed, so this needs no
+/// PDF library; tests use it where `pdftotext` is not installed. Reads literal strings (with
+/// escapes and balanced parentheses) and hex strings, as pdf-writer writes them.
+pub fn shown_text(pdf: &[u8]) -> String {
+    let mut out = String::new();
+    let mut i = 0;
+    while i < pdf.len() {
+        let (bytes, end) = match pdf[i] {
+            b'(' => literal_string(pdf, i + 1),
+            b'<' if pdf.get(i + 1) != Some(&b'<') => hex_string(pdf, i + 1),
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        let mut k = end;
+        while pdf.get(k).is_some_and(u8::is_ascii_whitespace) {
+            k += 1;
+        }
+        if pdf[k..].starts_with(b"Tj") {
+            out.extend(bytes.iter().map(|b| win_ansi_char(*b)));
+            out.push('\n');
+        }
+        i = end;
+    }
+    out
+}
+
+/// A literal string's bytes from just after its `(`, and the position after its `)`.
+fn literal_string(pdf: &[u8], mut i: usize) -> (Vec<u8>, usize) {
+    let mut bytes = Vec::new();
+    let mut depth = 0;
+    while i < pdf.len() {
+        match pdf[i] {
+            b'\\' if i + 1 < pdf.len() => {
+                i += 1;
+                match pdf[i] {
+                    b'n' => bytes.push(b'\n'),
+                    b'r' => bytes.push(b'\r'),
+                    b't' => bytes.push(b'\t'),
+                    d @ b'0'..=b'7' => {
+                        let mut v = u32::from(d - b'0');
+                        for _ in 0..2 {
+                            match pdf.get(i + 1) {
+                                Some(d @ b'0'..=b'7') => {
+                                    v = v * 8 + u32::from(d - b'0');
+                                    i += 1;
+                                }
+                                _ => break,
+                            }
+                        }
+                        bytes.push((v & 0xFF) as u8);
+                    }
+                    other => bytes.push(other),
+                }
+            }
+            b'(' => {
+                depth += 1;
+                bytes.push(b'(');
+            }
+            b')' if depth == 0 => return (bytes, i + 1),
+            b')' => {
+                depth -= 1;
+                bytes.push(b')');
+            }
+            other => bytes.push(other),
+        }
+        i += 1;
+    }
+    (bytes, i)
+}
+
+/// A hex string's bytes from just after its `<`, and the position after its `>`.
+fn hex_string(pdf: &[u8], mut i: usize) -> (Vec<u8>, usize) {
+    let mut digits = Vec::new();
+    while i < pdf.len() && pdf[i] != b'>' {
+        if let Some(d) = char::from(pdf[i]).to_digit(16) {
+            digits.push(d as u8);
+        }
+        i += 1;
+    }
+    if digits.len() % 2 == 1 {
+        digits.push(0);
+    }
+    let bytes = digits.chunks(2).map(|p| p[0] * 16 + p[1]).collect();
+    (bytes, i + 1)
+}
+
+/// The character of a WinAnsiEncoding byte (the inverse of [`win_ansi`]).
+fn win_ansi_char(b: u8) -> char {
+    match b {
+        0x80 => '€',
+        0x82 => '‚',
+        0x84 => '„',
+        0x85 => '…',
+        0x91 => '‘',
+        0x92 => '’',
+        0x93 => '“',
+        0x94 => '”',
+        0x95 => '•',
+        0x96 => '–',
+        0x97 => '—',
+        0x99 => '™',
+        _ => char::from(b),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -504,5 +612,16 @@ mod tests {
         assert!(text.contains("/BaseFont /Helvetica"));
         assert!(text.contains("/WinAnsiEncoding"));
         assert!(!text.contains("/Image"), "no pictures");
+        let shown = shown_text(&pdf);
+        assert!(shown.contains("Alinea 199 over de zorgdriehoek."));
+        assert!(shown.contains("Kwaliteitsbeeld · 3/"));
+    }
+
+    #[test]
+    fn shown_text_reads_back_accents_and_brackets() {
+        let mut d = Document::new("T", "voet");
+        d.paragraph("Ideeën (café) – naïef");
+        let shown = shown_text(&d.finish());
+        assert!(shown.contains("Ideeën (café) – naïef"), "{shown}");
     }
 }
