@@ -9,9 +9,9 @@
 
 use crate::audit::{self, Entry};
 use crate::db::{Db, StoreError, now};
-use crate::reports::{self, ThemedFragment};
+use crate::reports;
 use crate::rounds::Round;
-use crate::structure::{self, Ward};
+use crate::structure::Ward;
 use crate::{read, write};
 use driehoek_domain::access::Tenant;
 use serde::Serialize;
@@ -261,15 +261,6 @@ pub async fn latest_reported_round(db: &Db, ward_id: &str) -> Result<Option<Roun
         .await)?)
 }
 
-/// The coded fragments of a round on a ward (for the aggregated themes).
-pub async fn themed_fragments(
-    db: &Db,
-    ward_id: &str,
-    round_id: &str,
-) -> Result<Vec<ThemedFragment>, StoreError> {
-    reports::themed_fragments(db, ward_id, round_id).await
-}
-
 /// An action the ward marked public.
 #[derive(Debug, Clone, sqlx::FromRow, Serialize)]
 pub struct PublicAction {
@@ -370,24 +361,23 @@ pub async fn public_quotes(
     Ok(out.into_iter().map(|(_, q)| q).take(12).collect())
 }
 
-/// The ward of a publication, for pages that show it to signed-in users.
-pub async fn ward_of(db: &Db, tenant: &Tenant, ward_id: &str) -> Result<Ward, StoreError> {
-    structure::ward(db, tenant, ward_id).await
-}
-
-/// Makes a publication row without the audit trail, for tests and the demo.
+/// Publishes the ward's page without the audit trail (keeping an existing public id), for tests
+/// and the demo; returns the public id.
 pub async fn publish_unchecked(db: &Db, ward_id: &str) -> Result<String, StoreError> {
-    let id = public_id();
     write!(db, |c| {
         sqlx::query(
-        "INSERT INTO ward_publications (ward_id, public_id, published, updated_at) VALUES ($1, $2, 1, $3)"
+        "INSERT INTO ward_publications (ward_id, public_id, published, updated_at) VALUES ($1, $2, 1, $3)
+         ON CONFLICT (ward_id) DO UPDATE SET published = 1, updated_at = $3"
     )
     .bind(ward_id)
-    .bind(&id)
+    .bind(public_id())
     .bind(now())
     .execute(c)
     .await
     .map(|r| r.rows_affected())
     })?;
-    Ok(id)
+    publication_row(db, ward_id)
+        .await?
+        .map(|p| p.public_id)
+        .ok_or(StoreError::NotFound)
 }

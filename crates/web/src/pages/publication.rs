@@ -17,9 +17,9 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::Response;
-use driehoek_domain::report::{ThemeCode, tally};
+use driehoek_domain::report::tally;
 use driehoek_domain::suppress::Gated;
-use driehoek_domain::{Perspective, Valence};
+use driehoek_domain::Perspective;
 use driehoek_storage::publication::{self as pb, QuoteCandidate};
 use driehoek_storage::reports;
 use driehoek_storage::structure::{self as st, Crumbs, Ward};
@@ -121,18 +121,8 @@ pub async fn public_page(
             theme_names.insert(t.id.clone(), t.name(english).to_string());
             theme_key_names.insert(t.key.clone(), t.name(english).to_string());
         }
-        let rows = pb::themed_fragments(&app.db, &ward.ward_id, &round.id).await?;
-        let codes: Vec<ThemeCode<'_>> = rows
-            .iter()
-            .filter_map(|r| {
-                Some(ThemeCode {
-                    theme: r.theme_id.as_str(),
-                    perspective: Perspective::parse(&r.perspective)?,
-                    triad: r.triad_id.as_str(),
-                    valence: Valence::parse(&r.valence)?,
-                })
-            })
-            .collect();
+        let rows = reports::themed_fragments(&app.db, &ward.ward_id, &round.id).await?;
+        let codes = super::report::parse_codes(&rows);
         let cells = tally(codes.iter().copied());
         for p in Perspective::ALL {
             let mut shown: Vec<(&str, u32, u32)> = Vec::new();
