@@ -550,6 +550,9 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             p::act::actions::organisation_board
         ),
         route!(get, "/my/actions", p::act::actions::mine),
+        route!(get, "/users/{user}/services", p::act::services::page),
+        route!(post, "/users/{user}/services", p::act::services::save),
+        route!(put, "/api/v1/actions/{action}/status", api::act::set_status),
         route!(
             get,
             "/api/v1/wards/{ward}/rounds/{round}/meeting",

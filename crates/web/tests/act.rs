@@ -734,3 +734,72 @@ async fn story_cards_show_the_rounds_coded_fragments() {
         assert_eq!(none.body.matches("<li class=\"story-card").count(), 0);
     }
 }
+
+#[tokio::test]
+async fn the_quality_officer_decides_which_service_an_account_works_for() {
+    for t in demo_databases().await {
+        let w = leader_ward(&t.db).await;
+        let kitchen_user = one(&t.db, "SELECT id FROM users WHERE email = $1", KITCHEN_HL.0).await;
+        let kitchen_action = one(
+            &t.db,
+            "SELECT id FROM actions WHERE ward_id = $1 AND owner_service = 'kitchen'",
+            &w.id,
+        )
+        .await;
+        let mut k = Client::new(&t.db);
+        k.login(KITCHEN_HL.0, KITCHEN_HL.1).await;
+        // The service moves the status through the API; dropping needs a reason.
+        let path = format!("/api/v1/actions/{kitchen_action}/status");
+        let bad = k
+            .json(Method::PUT, &path, serde_json::json!({"status": "dropped"}))
+            .await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", t.label);
+        assert_eq!(bad.json()["errors"][0]["field"], "drop_reason");
+        let ok = k
+            .json(Method::PUT, &path, serde_json::json!({"status": "done"}))
+            .await;
+        assert_eq!(ok.status, StatusCode::OK, "{}: {}", t.label, ok.body);
+        assert_eq!(ok.json()["action"]["status"], "done");
+        // Nobody but a manager of the account sets its services.
+        assert_eq!(
+            k.get(&format!("/users/{kitchen_user}/services"))
+                .await
+                .status,
+            StatusCode::FORBIDDEN
+        );
+
+        let mut qo = Client::new(&t.db);
+        qo.login(QO_HL.0, QO_HL.1).await;
+        let page = qo.get(&format!("/users/{kitchen_user}/services")).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", t.label);
+        assert!(
+            page.body.contains("value=\"kitchen\" checked"),
+            "{}",
+            t.label
+        );
+        let bad = qo
+            .post(
+                &format!("/users/{kitchen_user}/services"),
+                &[("services", "bakery")],
+            )
+            .await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let moved = qo
+            .post(
+                &format!("/users/{kitchen_user}/services"),
+                &[("services", "cleaning")],
+            )
+            .await;
+        assert_eq!(moved.status, StatusCode::SEE_OTHER);
+        let mine = k.get("/my/actions").await;
+        assert!(
+            !mine.body.contains("Warme maaltijd"),
+            "{}: no longer the kitchen",
+            t.label
+        );
+        assert_eq!(
+            k.get(&format!("/actions/{kitchen_action}")).await.status,
+            StatusCode::NOT_FOUND
+        );
+    }
+}

@@ -664,3 +664,39 @@ pub async fn earlier_actions(
     }
     Ok(out)
 }
+
+/// Sets the support services a user works for (the quality officer or coordinator who manages
+/// the account). NotFound for an account outside their reach, Forbidden for their own account
+/// when they do not manage it.
+pub async fn set_services(
+    db: &Db,
+    tenant: &Tenant,
+    user_id: &str,
+    services: &[SupportService],
+) -> Result<(), StoreError> {
+    let user = crate::accounts::user(db, tenant, user_id).await?;
+    if !tenant.manages(&user.home()) {
+        return Err(StoreError::Forbidden);
+    }
+    let mut tx = db.begin().await?;
+    in_tx!(&mut tx, |c| sqlx::query(
+        "DELETE FROM support_service_members WHERE user_id = $1"
+    )
+    .bind(user_id)
+    .execute(c)
+    .await
+    .map(|_| ()))?;
+    for s in services {
+        in_tx!(&mut tx, |c| {
+            sqlx::query(
+            "INSERT INTO support_service_members (user_id, service) VALUES ($1, $2) ON CONFLICT DO NOTHING"
+        )
+        .bind(user_id)
+        .bind(s.key())
+        .execute(c)
+        .await
+        .map(|_| ())
+        })?;
+    }
+    tx.commit().await
+}

@@ -8,7 +8,7 @@ use crate::auth::Me;
 use crate::error::AppError;
 use crate::input::Input;
 use crate::pages::Layout;
-use crate::pages::act::actions::{create_from, note_from, update_from};
+use crate::pages::act::actions::{create_from, note_from, status_from, update_from};
 use crate::pages::act::meeting::{parse_meeting, proposed_agenda, warns};
 use crate::pages::act::today;
 use axum::Json;
@@ -184,6 +184,22 @@ pub async fn update_action(
     }))
 }
 
+/// `PUT /api/v1/actions/{action}/status` with `{"status": "…", "drop_reason": "…"}`: also for
+/// the support service that owns the action.
+pub async fn set_status(
+    State(app): State<AppState>,
+    me: Me,
+    Path(id): Path<String>,
+    input: Input,
+) -> Result<Json<ActionDetailJson>, AppError> {
+    status_from(&app, &me, &id, &input).await?;
+    let (detail, _) = store::detail(&app.db, me.tenant(), &id).await?;
+    Ok(Json(ActionDetailJson {
+        overdue: detail.action.is_overdue(&today()),
+        detail,
+    }))
+}
+
 /// `POST /api/v1/actions/{action}/notes` with `{"noted_on": "YYYY-MM-DD", "note": "…"}`.
 pub async fn add_note(
     State(app): State<AppState>,
@@ -247,6 +263,13 @@ pub const DOCS: &[(&str, &str, &str, Option<&str>, &str)] = &[
         "ActionDetail",
     ),
     (
+        "put",
+        "/api/v1/actions/{action}/status",
+        "Move an action's status (also the owning support service; dropping needs `drop_reason`)",
+        Some("StatusInput"),
+        "ActionDetail",
+    ),
+    (
         "post",
         "/api/v1/actions/{action}/notes",
         "Add a dated follow-up note (also the owning support service)",
@@ -304,6 +327,7 @@ pub fn extend_schemas(all: &mut Value) {
             "round_id": text, "agreement_id": text}), &["title", "owner_kind"]),
         "ActionDetail": s(json!({"action": {"$ref": "#/components/schemas/Action"}, "themes": {"type": "array", "items": text},
             "fragments": {"type": "array"}, "triads": {"type": "array"}, "notes": {"type": "array"}, "overdue": {"type": "boolean"}}), &["action", "overdue"]),
+        "StatusInput": s(json!({"status": {"type": "string", "enum": statuses.clone()}, "drop_reason": text}), &["status"]),
         "NoteInput": s(json!({"noted_on": date, "note": text}), &["noted_on", "note"]),
     });
     if let (Some(all), Some(extra)) = (all.as_object_mut(), extra.as_object()) {

@@ -328,6 +328,18 @@ pub async fn update(
     Ok(see_other(&format!("/actions/{id}")))
 }
 
+/// Shared with the API: checks the move (dropping needs a reason) and sets the status; the
+/// owning support service may do this too.
+pub async fn status_from(app: &AppState, me: &Me, id: &str, input: &Input) -> Result<(), AppError> {
+    let (a, _) = store::action(&app.db, me.tenant(), id).await?;
+    let to = ActionStatus::parse(input.get("status").trim())
+        .ok_or_else(|| driehoek_domain::validate::Problem::new("status", "error-choice"))?;
+    let reason = input.get("drop_reason").trim();
+    a.status().check_move(to, reason)?;
+    store::set_status(&app.db, me.tenant(), id, to, reason).await?;
+    Ok(())
+}
+
 /// `POST /actions/{action}/status`: the owning support service (or an editor) moves the status.
 pub async fn set_status(
     State(app): State<AppState>,
@@ -335,12 +347,7 @@ pub async fn set_status(
     Path(id): Path<String>,
     input: Input,
 ) -> Result<Response, AppError> {
-    let (a, _) = store::action(&app.db, me.tenant(), &id).await?;
-    let to = ActionStatus::parse(input.get("status").trim())
-        .ok_or_else(|| driehoek_domain::validate::Problem::new("status", "error-choice"))?;
-    let reason = input.get("drop_reason").trim();
-    a.status().check_move(to, reason)?;
-    store::set_status(&app.db, me.tenant(), &id, to, reason).await?;
+    status_from(&app, &me, &id, &input).await?;
     Ok(see_other(&format!("/actions/{id}")))
 }
 

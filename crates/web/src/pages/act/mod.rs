@@ -7,6 +7,7 @@
 pub mod actions;
 pub mod follow_up;
 pub mod meeting;
+pub mod services;
 
 use crate::error::AppError;
 use crate::i18n::{Lang, Tr};
