@@ -27,7 +27,8 @@ pub const MIGRATIONS: &[Migration] = migrations![
     "0003_coding",
     "0004_tallies",
     "0005_double_coding",
-    "0006_act"
+    "0006_act",
+    "0007_indexes"
 ];
 
 /// Applies every migration not yet applied, each in its own transaction. Returns the names applied.

@@ -121,26 +121,60 @@ pub struct ThemedFragment {
 
 /// The positive and negative fragments with a theme of one round on one ward, in triad, then
 /// conversation order. The caller has checked the ward with [`ward_round`].
+///
+/// A ward's round has a couple of thousand such rows, and the sqlx SQLite driver hands every
+/// row from its worker thread to the caller one at a time, which cost more than the query
+/// itself (7.8 ms for 1,315 rows, against about 1 ms in the SQLite shell). So the database
+/// folds the rows into one JSON array (`json_group_array` / `json_agg`, both ordered) and they
+/// are unpacked here.
 pub async fn themed_fragments(
     db: &Db,
     ward_id: &str,
     round_id: &str,
 ) -> Result<Vec<ThemedFragment>, StoreError> {
-    Ok(read!(db, |c| sqlx::query_as(
-        "SELECT f.id AS fragment_id, ft.theme_id, t.id AS triad_id, t.code AS triad_code,
-                c.perspective, f.valence, f.text
-         FROM triads t
+    let json: Option<String> = match db {
+        Db::Sqlite { read, .. } => sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT json_group_array(json_array(f.id, ft.theme_id, t.id, t.code, c.perspective, f.valence, f.text) ORDER BY {THEMED_ORDER}) {THEMED_FROM}"
+        )))
+        .bind(ward_id)
+        .bind(round_id)
+        .fetch_one(read)
+        .await?,
+        Db::Postgres(pool) => sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT CAST(json_agg(json_build_array(f.id, ft.theme_id, t.id, t.code, c.perspective, f.valence, f.text) ORDER BY {THEMED_ORDER}) AS TEXT) {THEMED_FROM}"
+        )))
+        .bind(ward_id)
+        .bind(round_id)
+        .fetch_one(pool)
+        .await?,
+    };
+    let rows: Vec<(String, String, String, String, String, String, String)> =
+        serde_json::from_str(json.as_deref().unwrap_or("[]"))
+            .map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e))))?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(fragment_id, theme_id, triad_id, triad_code, perspective, valence, text)| {
+                ThemedFragment {
+                    fragment_id,
+                    theme_id,
+                    triad_id,
+                    triad_code,
+                    perspective,
+                    valence,
+                    text,
+                }
+            },
+        )
+        .collect())
+}
+
+const THEMED_FROM: &str = "FROM triads t
          JOIN conversations c ON c.triad_id = t.id
          JOIN fragments f ON f.conversation_id = c.id
          JOIN fragment_themes ft ON ft.fragment_id = f.id
-         WHERE t.ward_id = $1 AND t.round_id = $2 AND f.valence IN ('positive', 'negative')
-         ORDER BY t.code, c.perspective, f.position"
-    )
-    .bind(ward_id)
-    .bind(round_id)
-    .fetch_all(c)
-    .await)?)
-}
+         WHERE t.ward_id = $1 AND t.round_id = $2 AND f.valence IN ('positive', 'negative')";
+const THEMED_ORDER: &str = "t.code, c.perspective, f.position, ft.theme_id";
 
 /// A triad as its page shows it.
 #[derive(Debug, Clone, sqlx::FromRow, Serialize)]
