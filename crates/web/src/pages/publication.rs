@@ -17,9 +17,9 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::Response;
+use driehoek_domain::Perspective;
 use driehoek_domain::report::tally;
 use driehoek_domain::suppress::Gated;
-use driehoek_domain::Perspective;
 use driehoek_storage::publication::{self as pb, QuoteCandidate};
 use driehoek_storage::reports;
 use driehoek_storage::structure::{self as st, Crumbs, Ward};
@@ -77,6 +77,56 @@ pub struct LangQuery {
     lang: Option<String>,
 }
 
+const MONTHS_NL: [&str; 12] = [
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+];
+const MONTHS_EN: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// A `YYYY-MM-DD` date in words ("1 december 2025"); with `day` false only month and year
+/// ("maart 2025"). Anything else is returned as it is.
+pub fn date_in_words(date: &str, english: bool, day: bool) -> String {
+    let mut parts = date.split('-');
+    let (Some(y), Some(m), Some(d)) = (parts.next(), parts.next(), parts.next()) else {
+        return date.to_string();
+    };
+    let (Ok(m), Ok(d)) = (m.parse::<usize>(), d.parse::<u32>()) else {
+        return date.to_string();
+    };
+    let months: &[&str; 12] = if english { &MONTHS_EN } else { &MONTHS_NL };
+    let Some(month) = months.get(m.wrapping_sub(1)) else {
+        return date.to_string();
+    };
+    if day {
+        format!("{d} {month} {y}")
+    } else {
+        format!("{month} {y}")
+    }
+}
+
 fn public_perspective(tr: Tr, p: Perspective) -> String {
     tr.t(&format!("pub-{}", p.key()))
 }
@@ -111,8 +161,8 @@ pub async fn public_page(
             "pub-round",
             &[
                 ("round", &r.name),
-                ("start", &r.period_start),
-                ("end", &r.period_end),
+                ("start", &date_in_words(&r.period_start, english, false)),
+                ("end", &date_in_words(&r.period_end, english, false)),
             ],
         )
     });
@@ -188,7 +238,7 @@ pub async fn public_page(
                 due: a
                     .due_on
                     .filter(|_| a.status != "done")
-                    .map(|d| tr.f("pub-due", &[("date", &d)]))
+                    .map(|d| tr.f("pub-due", &[("date", &date_in_words(&d, english, true))]))
                     .unwrap_or_default(),
                 themes: themes.join(", "),
             }
@@ -439,4 +489,17 @@ pub async fn poster(
         url,
         qr,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::date_in_words;
+
+    #[test]
+    fn dates_in_plain_words() {
+        assert_eq!(date_in_words("2025-12-01", false, true), "1 december 2025");
+        assert_eq!(date_in_words("2025-03-01", true, false), "March 2025");
+        assert_eq!(date_in_words("2025-13-01", false, true), "2025-13-01");
+        assert_eq!(date_in_words("morgen", false, true), "morgen");
+    }
 }
