@@ -174,7 +174,7 @@ pub fn plot_svg(
         PX0 + PW / 2.0,
         PY0 + PH + 28.0,
         escape(x_axis),
-        PY0 - 2.0,
+        PY0 - 10.0,
         escape(y_axis)
     );
     for (a, v) in points {
@@ -229,6 +229,20 @@ const BAR_LABEL_W: f32 = 170.0;
 const BAR_W: f32 = 250.0;
 const BAR_ROW: f32 = 16.0;
 
+/// A theme name that fits the bar chart's label column (cut with an ellipsis), measured with
+/// Helvetica's widths, which browsers' sans-serif fonts follow closely.
+fn bar_label(name: &str, size: f32) -> String {
+    let room = BAR_LABEL_W - 10.0;
+    if pdf::text_width(Font::Regular, size, name) <= room {
+        return name.to_string();
+    }
+    let mut label: String = name.to_string();
+    while !label.is_empty() && pdf::text_width(Font::Regular, size, &format!("{label}…")) > room {
+        label.pop();
+    }
+    format!("{}…", label.trim_end())
+}
+
 /// Stacked bars of positive (green) and negative (red) fragments per theme.
 pub fn bars_svg(themes: &[ThemeLine], english: bool, title: &str) -> String {
     let max = themes
@@ -253,7 +267,8 @@ pub fn bars_svg(themes: &[ThemeLine], english: bool, title: &str) -> String {
             "<text x=\"{}\" y=\"{}\" font-size=\"10\" text-anchor=\"end\" fill=\"#111\">{}</text><rect x=\"{BAR_LABEL_W}\" y=\"{y}\" width=\"{pw}\" height=\"11\" fill=\"#1d6b3f\"/><rect x=\"{}\" y=\"{y}\" width=\"{nw}\" height=\"11\" fill=\"#b42318\"/><text x=\"{}\" y=\"{}\" font-size=\"10\" fill=\"#333\">+{} / −{}</text>",
             BAR_LABEL_W - 6.0,
             y + 9.0,
-            escape(t.name(english)),
+            // Browsers' sans-serif runs wider than Helvetica: measure with room to spare.
+            escape(&bar_label(t.name(english), 12.0)),
             BAR_LABEL_W + pw,
             BAR_LABEL_W + pw + nw + 4.0,
             y + 9.0,
@@ -283,16 +298,7 @@ fn draw_bars_pdf(doc: &mut Document, themes: &[ThemeLine], english: bool) {
             let y = 4.0 + i as f32 * BAR_ROW;
             let pw = t.positive as f32 / max * BAR_W;
             let nw = t.negative as f32 / max * BAR_W;
-            let name = t.name(english);
-            let mut label = name.to_string();
-            while pdf::text_width(Font::Regular, 8.5, &label) > BAR_LABEL_W - 10.0
-                && label.len() > 4
-            {
-                label.pop();
-            }
-            if label.len() < name.len() {
-                label.push('…');
-            }
+            let label = bar_label(t.name(english), 8.5);
             c.label(
                 BAR_LABEL_W - 6.0 - pdf::text_width(Font::Regular, 8.5, &label),
                 y + 1.0,
