@@ -10,6 +10,7 @@
 //! [`driehoek_domain::coding::may_code`]; NotFound otherwise.
 
 use crate::audit::{self, Entry};
+use crate::bulk::{Val, insert_many};
 use crate::db::{Db, StoreError, Tx, new_id, now};
 use crate::second_coding::{self, Blind};
 use crate::structure::{self, Ward};
@@ -250,10 +251,12 @@ async fn stamp_if_coded(tx: &mut Tx, conv: &CodingConversation) -> Result<(), St
 }
 
 /// Sets the conversation's status from its fragments: `coded` when all are coded, else `checked`.
-async fn settle_status(tx: &mut Tx, conversation_id: &str) -> Result<(), StoreError> {
-    let open: i64 = in_tx!(tx, |c| {
-        sqlx::query_scalar(
-        "SELECT CAST(COUNT(*) AS BIGINT) FROM fragments WHERE conversation_id = $1 AND coded_at IS NULL"
+/// Returns the conversation's coding progress.
+async fn settle_status(tx: &mut Tx, conversation_id: &str) -> Result<Progress, StoreError> {
+    let (total, open): (i64, i64) = in_tx!(tx, |c| {
+        sqlx::query_as(
+        "SELECT CAST(COUNT(*) AS BIGINT), CAST(COALESCE(SUM(CASE WHEN coded_at IS NULL THEN 1 ELSE 0 END), 0) AS BIGINT)
+         FROM fragments WHERE conversation_id = $1"
     )
     .bind(conversation_id)
     .fetch_one(c)
@@ -268,7 +271,111 @@ async fn settle_status(tx: &mut Tx, conversation_id: &str) -> Result<(), StoreEr
     .execute(c)
     .await
     .map(|r| r.rows_affected()))?;
-    Ok(())
+    Ok(Progress {
+        coded: total - open,
+        total,
+    })
+}
+
+/// How many fragments of a conversation are coded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Progress {
+    pub coded: i64,
+    pub total: i64,
+}
+
+/// A fragment about to be coded, read once with everything that coding it needs.
+#[derive(Debug, Clone)]
+pub struct CodingTarget {
+    pub ward: Ward,
+    pub conv: CodingConversation,
+    pub fragment_id: String,
+    pub position: i64,
+    pub speaker: String,
+    pub text: String,
+    /// (key, id) of the round's themes, in theme-set order.
+    pub themes: Vec<(String, String)>,
+}
+
+impl CodingTarget {
+    /// The keys of the round's themes, in theme-set order.
+    pub fn theme_keys(&self) -> Vec<&str> {
+        self.themes.iter().map(|(k, _)| k.as_str()).collect()
+    }
+}
+
+/// The fragment, its conversation, ward and themes, when the tenant may code it: NotFound
+/// otherwise, Conflict `coding-not-checked` before the transcript is checked.
+pub async fn target(
+    db: &Db,
+    tenant: &Tenant,
+    fragment_id: &str,
+) -> Result<CodingTarget, StoreError> {
+    type Row = (
+        i64,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+    );
+    let row: Option<Row> = read!(db, |c| sqlx::query_as(
+        "SELECT f.position, f.speaker, f.text, c.id, c.perspective, c.status, t.id, t.code,
+                t.ward_id, r.id, r.name, r.theme_set_id
+         FROM fragments f JOIN conversations c ON c.id = f.conversation_id
+         JOIN triads t ON t.id = c.triad_id JOIN rounds r ON r.id = t.round_id
+         WHERE f.id = $1"
+    )
+    .bind(fragment_id)
+    .fetch_optional(c)
+    .await)?;
+    let (
+        position,
+        speaker,
+        text,
+        id,
+        perspective,
+        status,
+        triad_id,
+        triad_code,
+        ward_id,
+        round_id,
+        round_name,
+        theme_set_id,
+    ) = row.ok_or(StoreError::NotFound)?;
+    let ward = structure::ward(db, tenant, &ward_id).await?;
+    if !may_code(tenant, &ward.path()) {
+        return Err(StoreError::NotFound);
+    }
+    if !CODABLE.contains(&status.as_str()) {
+        return Err(StoreError::Conflict("coding-not-checked"));
+    }
+    let themes = theme_keys(db, &theme_set_id).await?;
+    Ok(CodingTarget {
+        ward,
+        conv: CodingConversation {
+            id,
+            perspective,
+            status,
+            triad_id,
+            triad_code,
+            ward_id,
+            round_id,
+            round_name,
+            theme_set_id,
+        },
+        fragment_id: fragment_id.to_string(),
+        position,
+        speaker,
+        text,
+        themes,
+    })
 }
 
 /// The (key, id) pairs of the themes of a set.
@@ -277,20 +384,26 @@ pub async fn theme_keys(db: &Db, theme_set_id: &str) -> Result<Vec<(String, Stri
 }
 
 /// Saves a fragment's code (validated by the caller with
-/// [`driehoek_domain::coding::validate_code`] against the round's theme keys). Returns the
-/// conversation id.
+/// [`driehoek_domain::coding::validate_code`] against `target`'s theme keys). Returns the
+/// conversation's progress. Conflict `coding-blind-second` for its blind second coder.
 pub async fn save_code(
     db: &Db,
-    tenant: &Tenant,
     user_id: &str,
-    fragment_id: &str,
+    target: &CodingTarget,
     code: &Code,
-) -> Result<String, StoreError> {
-    let (_, conv, _) = fragment_conversation(db, tenant, fragment_id).await?;
+) -> Result<Progress, StoreError> {
+    let conv = &target.conv;
     second_coding::check_blind(db, user_id, Blind::Conversation(&conv.id)).await?;
-    let themes = theme_keys(db, &conv.theme_set_id).await?;
+    let mut theme_ids = Vec::with_capacity(code.themes.len());
+    for key in &code.themes {
+        let Some((_, id)) = target.themes.iter().find(|(k, _)| k == key) else {
+            return Err(StoreError::Conflict("coding-unknown-theme"));
+        };
+        theme_ids.push(id.as_str());
+    }
+    let fragment_id = target.fragment_id.as_str();
     let mut tx = db.begin().await?;
-    stamp_if_coded(&mut tx, &conv).await?;
+    stamp_if_coded(&mut tx, conv).await?;
     let valence = (code.valence != Valence::None).then(|| code.valence.key());
     in_tx!(&mut tx, |c| sqlx::query(
         "UPDATE fragments SET valence = $1, coded_at = $2, coded_by = $3 WHERE id = $4"
@@ -309,22 +422,16 @@ pub async fn save_code(
     .execute(c)
     .await
     .map(|r| r.rows_affected()))?;
-    for key in &code.themes {
-        let Some((_, theme_id)) = themes.iter().find(|(k, _)| k == key) else {
-            return Err(StoreError::Conflict("coding-unknown-theme"));
-        };
-        in_tx!(&mut tx, |c| sqlx::query(
-            "INSERT INTO fragment_themes (fragment_id, theme_id) VALUES ($1, $2)"
-        )
-        .bind(fragment_id)
-        .bind(theme_id)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
-    }
-    settle_status(&mut tx, &conv.id).await?;
+    insert_many(
+        &mut tx,
+        "INSERT INTO fragment_themes (fragment_id, theme_id)",
+        &theme_ids,
+        |id| [Val::Text(fragment_id), Val::Text(id)],
+    )
+    .await?;
+    let progress = settle_status(&mut tx, &conv.id).await?;
     tx.commit().await?;
-    Ok(conv.id)
+    Ok(progress)
 }
 
 /// Merges a fragment with the next one of its conversation: one text, the union of their themes,

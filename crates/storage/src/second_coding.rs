@@ -396,7 +396,9 @@ pub async fn consensus(
     )
     .await?;
     tx.commit().await?;
-    coding::save_code(db, tenant, &tenant.user_id, fragment_id, code).await
+    let target = coding::target(db, tenant, fragment_id).await?;
+    coding::save_code(db, &tenant.user_id, &target, code).await?;
+    Ok(target.conv.id)
 }
 
 /// Which conversations of a round on a ward are picked for double coding.

@@ -18,7 +18,7 @@ use driehoek_domain::coding::{Code, validate_code};
 use driehoek_domain::segment::split_points;
 use driehoek_domain::suggest::{Example, Model, Suggestion};
 use driehoek_domain::validate::Problem;
-use driehoek_storage::coding::{self, CodingConversation, Fragment};
+use driehoek_storage::coding::{self, CodingConversation, CodingTarget, Fragment};
 use driehoek_storage::reports::{self, ThemeInfo};
 use driehoek_storage::structure::{self as st, Crumbs, Ward};
 use serde_json::{Value, json};
@@ -152,41 +152,14 @@ pub async fn conversation(
 }
 
 /// Reads and validates a code from a form: `valence` and a `theme-<key>` checkbox per theme.
-async fn form_code(
-    app: &AppState,
-    me: &Me,
-    fragment: &str,
-    input: &Input,
-) -> Result<Code, AppError> {
-    let keys = theme_keys_of_fragment(app, me, fragment).await?;
+fn form_code(target: &CodingTarget, input: &Input) -> Result<Code, AppError> {
+    let keys = target.theme_keys();
     let picked: Vec<&str> = keys
         .iter()
-        .map(String::as_str)
+        .copied()
         .filter(|k| input.has(&format!("theme-{k}")))
         .collect();
-    let key_refs: Vec<&str> = keys.iter().map(String::as_str).collect();
-    validate_code(input.get("valence"), &picked, &key_refs).map_err(AppError::Invalid)
-}
-
-/// The theme keys of the round a fragment belongs to (NotFound when the user may not code it).
-async fn theme_keys_of_fragment(
-    app: &AppState,
-    me: &Me,
-    fragment: &str,
-) -> Result<Vec<String>, AppError> {
-    let conv_id = fragment_conversation_id(app, fragment).await?;
-    let (_, conv) = coding::conversation(&app.db, me.tenant(), &conv_id).await?;
-    Ok(coding::theme_keys(&app.db, &conv.theme_set_id)
-        .await?
-        .into_iter()
-        .map(|(k, _)| k)
-        .collect())
-}
-
-async fn fragment_conversation_id(app: &AppState, fragment: &str) -> Result<String, AppError> {
-    driehoek_storage::coding::conversation_of_fragment(&app.db, fragment)
-        .await?
-        .ok_or(AppError::NotFound)
+    validate_code(input.get("valence"), &picked, &keys).map_err(AppError::Invalid)
 }
 
 pub async fn save(
@@ -195,10 +168,12 @@ pub async fn save(
     Path(id): Path<String>,
     input: Input,
 ) -> Result<Response, AppError> {
-    let code = form_code(&app, &me, &id, &input).await?;
-    let conv = coding::save_code(&app.db, me.tenant(), &me.0.user.id, &id, &code).await?;
+    let target = coding::target(&app.db, me.tenant(), &id).await?;
+    let code = form_code(&target, &input)?;
+    coding::save_code(&app.db, &me.0.user.id, &target, &code).await?;
     Ok(see_other(&format!(
-        "/conversations/{conv}/coding#fragment-{id}"
+        "/conversations/{}/coding#fragment-{id}",
+        target.conv.id
     )))
 }
 
@@ -220,7 +195,7 @@ pub async fn split(
     input: Input,
 ) -> Result<Response, AppError> {
     // Check access before looking at the input, so nobody learns anything about others' data.
-    theme_keys_of_fragment(&app, &me, &id).await?;
+    coding::target(&app.db, me.tenant(), &id).await?;
     let at = input
         .get("at")
         .trim()
@@ -319,7 +294,7 @@ pub async fn api_save(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Json<Value>, AppError> {
-    let keys = theme_keys_of_fragment(&app, &me, &id).await?;
+    let target = coding::target(&app.db, me.tenant(), &id).await?;
     let value: Value = serde_json::from_slice(&body)
         .map_err(|_| AppError::Invalid(vec![Problem::new("body", "error-json")]))?;
     let valence = match value.get("valence") {
@@ -348,13 +323,18 @@ pub async fn api_save(
             )]));
         }
     };
-    let key_refs: Vec<&str> = keys.iter().map(String::as_str).collect();
-    let code = validate_code(valence, &themes, &key_refs).map_err(AppError::Invalid)?;
-    let conv = coding::save_code(&app.db, me.tenant(), &me.0.user.id, &id, &code).await?;
-    let list = coding::fragments(&app.db, &conv).await?;
-    let coded = list.iter().filter(|f| f.coded).count();
-    let f = list.iter().find(|f| f.id == id).ok_or(AppError::NotFound)?;
-    let mut out = fragment_json(f);
-    out["progress"] = json!({"coded": coded, "total": list.len()});
+    let code = validate_code(valence, &themes, &target.theme_keys()).map_err(AppError::Invalid)?;
+    let progress = coding::save_code(&app.db, &me.0.user.id, &target, &code).await?;
+    let saved = Fragment {
+        id: target.fragment_id,
+        position: target.position,
+        speaker: target.speaker,
+        text: target.text,
+        valence: code.valence.key().to_string(),
+        coded: true,
+        themes: code.themes,
+    };
+    let mut out = fragment_json(&saved);
+    out["progress"] = json!(progress);
     Ok(Json(out))
 }
