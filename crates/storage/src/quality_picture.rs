@@ -7,7 +7,7 @@
 //! fewer triads.
 //!
 //! Tenancy: a location's or organisation's picture is visible to those who read results there
-//! ([`Tenant::reads_results`]); NotFound otherwise.
+//! with a role on the node or above it ([`Tenant::reads_results`]); NotFound otherwise.
 
 use crate::audit::{self, Entry};
 use crate::db::{Db, StoreError, new_id, now};
@@ -166,8 +166,28 @@ pub const MEETING_ROLES: [&str; 6] = [
     "client_council",
 ];
 
+/// The picture is about the whole node: only those who read results on all of it see it — a role
+/// granted on the node or above it, not one on a single ward below it (that would be a partial
+/// picture under the node's name), and not the roles that never read results.
 fn check_reads(tenant: &Tenant, path: &NodePath) -> Result<(), StoreError> {
-    if tenant.reads_results(path) {
+    let covers = |g: &driehoek_domain::access::Grant| {
+        g.path.network == path.network
+            && g.path.ward.is_none()
+            && match (&g.path.organisation, &g.path.location) {
+                (None, _) => true,
+                (Some(o), None) => path.organisation.as_ref() == Some(o),
+                (Some(o), Some(l)) => {
+                    path.organisation.as_ref() == Some(o) && path.location.as_ref() == Some(l)
+                }
+            }
+    };
+    let reads = tenant.grants.iter().any(|g| {
+        !matches!(
+            g.role,
+            Role::Interviewer | Role::Student | Role::SupportService
+        ) && covers(g)
+    });
+    if reads && tenant.reads_results(path) {
         Ok(())
     } else {
         Err(StoreError::NotFound)

@@ -649,6 +649,13 @@ async fn the_quality_picture_page_and_pdf() {
         // A bad year is a field message, not a 500; another organisation sees nothing.
         let bad = qo.get(&format!("{base}?year=abc")).await;
         assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        // The team leader of one ward reads results there, not on the whole location.
+        let mut tl = Client::new(db);
+        tl.login(TEAM_LEADER_A.0, TEAM_LEADER_A.1).await;
+        assert_eq!(
+            tl.get(&format!("{base}?year=2025")).await.status,
+            StatusCode::NOT_FOUND
+        );
         let mut other = Client::new(db);
         other.login(QO_B.0, QO_B.1).await;
         assert_eq!(
