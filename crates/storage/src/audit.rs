@@ -232,4 +232,5 @@ pub const ACTIONS: &[&str] = &[
     "quality-picture-signed-off",
     "coding-consensus",
     "theme-set-saved",
+    "support-services-set",
 ];

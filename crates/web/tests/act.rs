@@ -791,6 +791,17 @@ async fn the_quality_officer_decides_which_service_an_account_works_for() {
             )
             .await;
         assert_eq!(moved.status, StatusCode::SEE_OTHER);
+        assert_eq!(
+            num(
+                &t.db,
+                "SELECT COUNT(*) FROM audit_log WHERE action = 'support-services-set' AND subject = $1",
+                KITCHEN_HL.0
+            )
+            .await,
+            1,
+            "{}: the change is in the audit log",
+            t.label
+        );
         let mine = k.get("/my/actions").await;
         assert!(
             !mine.body.contains("Warme maaltijd"),

@@ -671,6 +671,7 @@ pub async fn earlier_actions(
 pub async fn set_services(
     db: &Db,
     tenant: &Tenant,
+    actor: &str,
     user_id: &str,
     services: &[SupportService],
 ) -> Result<(), StoreError> {
@@ -698,5 +699,15 @@ pub async fn set_services(
         .map(|_| ())
         })?;
     }
+    // Which service someone works for decides which actions they see: an access decision.
+    let keys: Vec<&str> = services.iter().map(|s| s.key()).collect();
+    crate::audit::record_tx(
+        &mut tx,
+        crate::audit::Entry::by(tenant, actor, "support-services-set")
+            .at_path(&user.home())
+            .subject(&user.email)
+            .detail(&keys.join(",")),
+    )
+    .await?;
     tx.commit().await
 }

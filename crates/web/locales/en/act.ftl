@@ -126,3 +126,4 @@ services-lead = Which service does this person work for? Someone with the suppor
 services-save = Save services
 services-link = Support services of this account
 field-services = Services
+audit-support-services-set = support services of an account set

@@ -126,3 +126,4 @@ services-lead = Voor welke dienst werkt deze persoon? Iemand met de rol onderste
 services-save = Diensten opslaan
 services-link = Ondersteunende diensten van dit account
 field-services = Diensten
+audit-support-services-set = ondersteunende diensten van een account ingesteld

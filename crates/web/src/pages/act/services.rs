@@ -67,6 +67,6 @@ pub async fn save(
             SupportService::parse(&v).ok_or_else(|| Problem::new("services", "error-choice"))?,
         );
     }
-    store::set_services(&app.db, me.tenant(), &id, &services).await?;
+    store::set_services(&app.db, me.tenant(), me.email(), &id, &services).await?;
     Ok(see_other(&format!("/users/{id}/services")))
 }
