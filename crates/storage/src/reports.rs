@@ -169,6 +169,38 @@ pub async fn themed_fragments(
         .collect())
 }
 
+/// Positive and negative fragments per theme and perspective of one round on one ward, with the
+/// number of distinct triads behind them: what [`driehoek_domain::report::tally`] makes of
+/// [`themed_fragments`], counted by the database (for comparisons, which need no texts).
+#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+pub struct ThemeCellCount {
+    pub theme_id: String,
+    pub perspective: String,
+    pub positive: i64,
+    pub negative: i64,
+    pub triads: i64,
+}
+
+pub async fn theme_cell_counts(
+    db: &Db,
+    ward_id: &str,
+    round_id: &str,
+) -> Result<Vec<ThemeCellCount>, StoreError> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT ft.theme_id, c.perspective,
+                CAST(SUM(CASE WHEN f.valence = 'positive' THEN 1 ELSE 0 END) AS BIGINT) AS positive,
+                CAST(SUM(CASE WHEN f.valence = 'negative' THEN 1 ELSE 0 END) AS BIGINT) AS negative,
+                CAST(COUNT(DISTINCT t.id) AS BIGINT) AS triads
+         {THEMED_FROM}
+         GROUP BY ft.theme_id, c.perspective"
+    ));
+    Ok(read!(db, |c| sqlx::query_as(sql)
+        .bind(ward_id)
+        .bind(round_id)
+        .fetch_all(c)
+        .await)?)
+}
+
 const THEMED_FROM: &str = "FROM triads t
          JOIN conversations c ON c.triad_id = t.id
          JOIN fragments f ON f.conversation_id = c.id

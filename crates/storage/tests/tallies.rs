@@ -49,3 +49,63 @@ async fn tallies_follow_every_insert_update_and_delete() {
         assert_eq!(orphans, 0, "{}", t.label);
     }
 }
+
+/// The report's comparison cells counted by the database equal the tally of the fragments the
+/// report reads, for every ward and round of the demo.
+#[tokio::test]
+async fn theme_cell_counts_equal_the_tally_of_the_themed_fragments() {
+    use driehoek_domain::Perspective;
+    use driehoek_domain::Valence;
+    use driehoek_domain::report::{ThemeCode, tally};
+    use driehoek_storage::reports::{theme_cell_counts, themed_fragments};
+    for t in databases().await {
+        demo::fill(&t.db, &|p| format!("plain:{p}")).await.unwrap();
+        let pairs: Vec<(String, String)> = read!(&t.db, |c| sqlx::query_as(
+            "SELECT DISTINCT ward_id, round_id FROM triads"
+        )
+        .fetch_all(c)
+        .await)
+        .unwrap();
+        assert!(pairs.len() >= 12, "{}", t.label);
+        let mut nonempty = 0;
+        for (ward, round) in pairs {
+            let rows = themed_fragments(&t.db, &ward, &round).await.unwrap();
+            let codes: Vec<ThemeCode> = rows
+                .iter()
+                .map(|r| ThemeCode {
+                    theme: &r.theme_id,
+                    perspective: Perspective::parse(&r.perspective).unwrap(),
+                    triad: &r.triad_id,
+                    valence: Valence::parse(&r.valence).unwrap(),
+                })
+                .collect();
+            let expected: Vec<(String, Perspective, u32, u32, usize)> = tally(codes)
+                .into_iter()
+                .map(|((th, p), c)| (th.to_string(), p, c.positive, c.negative, c.triads))
+                .collect();
+            let mut counted: Vec<(String, Perspective, u32, u32, usize)> =
+                theme_cell_counts(&t.db, &ward, &round)
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .map(|c| {
+                        (
+                            c.theme_id,
+                            Perspective::parse(&c.perspective).unwrap(),
+                            c.positive as u32,
+                            c.negative as u32,
+                            c.triads as usize,
+                        )
+                    })
+                    .collect();
+            counted.sort();
+            nonempty += usize::from(!expected.is_empty());
+            assert_eq!(counted, expected, "{}: ward {ward} round {round}", t.label);
+        }
+        assert!(
+            nonempty >= 12,
+            "{}: {nonempty} rounds with coded fragments",
+            t.label
+        );
+    }
+}

@@ -652,17 +652,27 @@ pub async fn earlier_actions(
         .bind(before_start)
         .fetch_all(c)
         .await)?;
-    let mut out = Vec::new();
-    for a in rows {
-        let themes: Vec<String> = read!(db, |c| sqlx::query_scalar(
-            "SELECT theme_key FROM action_themes WHERE action_id = $1 ORDER BY theme_key"
-        )
-        .bind(&a.id)
-        .fetch_all(c)
-        .await)?;
-        out.push((a, themes));
-    }
-    Ok(out)
+    // The theme keys of all these actions in one query rather than one per action.
+    let keys: Vec<(String, String)> = read!(db, |c| sqlx::query_as(
+        "SELECT at.action_id, at.theme_key FROM action_themes at
+         JOIN actions a ON a.id = at.action_id JOIN rounds r ON r.id = a.round_id
+         WHERE a.ward_id = $1 AND r.period_start < $2 ORDER BY at.theme_key"
+    )
+    .bind(ward_id)
+    .bind(before_start)
+    .fetch_all(c)
+    .await)?;
+    Ok(rows
+        .into_iter()
+        .map(|a| {
+            let themes = keys
+                .iter()
+                .filter(|(id, _)| *id == a.id)
+                .map(|(_, k)| k.clone())
+                .collect();
+            (a, themes)
+        })
+        .collect())
 }
 
 /// Sets the support services a user works for (the quality officer or coordinator who manages

@@ -18,7 +18,7 @@ use driehoek_domain::report::{Cell, ThemeCode, tally};
 use driehoek_domain::scores::Quadrant;
 use driehoek_domain::suppress::{Gated, may_show};
 use driehoek_domain::{Perspective, Valence};
-use driehoek_storage::reports::{self, ThemeInfo, ThemedFragment};
+use driehoek_storage::reports::{self, ThemeCellCount, ThemeInfo, ThemedFragment};
 use driehoek_storage::rounds::{self, Round};
 use driehoek_storage::second_coding::{self, Blind};
 use driehoek_storage::structure::{self as st, Crumbs, Ward};
@@ -124,6 +124,25 @@ pub(crate) fn parse_codes(rows: &[ThemedFragment]) -> Vec<ThemeCode<'_>> {
                 triad: r.triad_id.as_str(),
                 valence: Valence::parse(&r.valence)?,
             })
+        })
+        .collect()
+}
+
+/// The cells per (theme id, perspective) from counts made by the database; the same as
+/// [`tally`] of the fragments behind them.
+pub fn cells_of(counts: &[ThemeCellCount]) -> BTreeMap<(&str, Perspective), Cell> {
+    counts
+        .iter()
+        .filter_map(|c| {
+            let cell = Cell {
+                positive: u32::try_from(c.positive).ok()?,
+                negative: u32::try_from(c.negative).ok()?,
+                triads: usize::try_from(c.triads).ok()?,
+            };
+            Some((
+                (c.theme_id.as_str(), Perspective::parse(&c.perspective)?),
+                cell,
+            ))
         })
         .collect()
 }
@@ -266,12 +285,11 @@ pub async fn ward_report(
     let codes = parse_codes(&rows);
     let cells = tally(codes.iter().copied());
     let previous = reports::previous_round(&app.db, &ward_id, &round).await?;
-    let before_rows = match &previous {
-        Some(p) => reports::themed_fragments(&app.db, &ward_id, &p.id).await?,
+    let before_counts = match &previous {
+        Some(p) => reports::theme_cell_counts(&app.db, &ward_id, &p.id).await?,
         None => Vec::new(),
     };
-    let before_codes = parse_codes(&before_rows);
-    let before_cells = tally(before_codes.iter().copied());
+    let before_cells = cells_of(&before_counts);
     // Themes of the previous round's set match by key (a set may have a new version).
     let before_themes: BTreeMap<String, String> = match &previous {
         Some(p) if p.theme_set_id != round.theme_set_id => {

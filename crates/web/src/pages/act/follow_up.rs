@@ -2,12 +2,12 @@
 //! of an earlier round on the ward, its themes with the positive share per perspective in the
 //! action's round and in this round. Small groups stay hidden ([`driehoek_domain::act::follow_up`]).
 
-use super::{codes, owner_text};
+use super::owner_text;
 use crate::error::AppError;
 use crate::i18n::Tr;
 use driehoek_domain::Perspective;
 use driehoek_domain::act::follow_up::{Share, compare};
-use driehoek_domain::report::{Cell, tally};
+use driehoek_domain::report::Cell;
 use driehoek_storage::Db;
 use driehoek_storage::act::actions;
 use driehoek_storage::reports;
@@ -45,9 +45,8 @@ async fn cells_by_key(db: &Db, ward_id: &str, round_id: &str) -> Result<Cells, A
         return Ok(Cells::new());
     };
     let themes = reports::themes_of_set(db, &set).await?;
-    let rows = reports::themed_fragments(db, ward_id, round_id).await?;
-    let cells = tally(codes(&rows).iter().copied());
-    Ok(cells
+    let counts = reports::theme_cell_counts(db, ward_id, round_id).await?;
+    Ok(crate::pages::report::cells_of(&counts)
         .into_iter()
         .filter_map(|((theme_id, p), c)| {
             themes
