@@ -170,6 +170,16 @@ pub const MEETING_ROLES: [&str; 6] = [
 /// granted on the node or above it, not one on a single ward below it (that would be a partial
 /// picture under the node's name), and not the roles that never read results.
 fn check_reads(tenant: &Tenant, path: &NodePath) -> Result<(), StoreError> {
+    if reads_picture(tenant, path) {
+        Ok(())
+    } else {
+        Err(StoreError::NotFound)
+    }
+}
+
+/// Whether the tenant may see the quality picture of the location or organisation at `path`
+/// (pages show the link only then).
+pub fn reads_picture(tenant: &Tenant, path: &NodePath) -> bool {
     let covers = |g: &driehoek_domain::access::Grant| {
         g.path.network == path.network
             && g.path.ward.is_none()
@@ -187,11 +197,7 @@ fn check_reads(tenant: &Tenant, path: &NodePath) -> Result<(), StoreError> {
             Role::Interviewer | Role::Student | Role::SupportService
         ) && covers(g)
     });
-    if reads && tenant.reads_results(path) {
-        Ok(())
-    } else {
-        Err(StoreError::NotFound)
-    }
+    reads && tenant.reads_results(path)
 }
 
 /// May this user write the reflection (quality officers and coordinators above the node)?

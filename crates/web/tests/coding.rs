@@ -982,6 +982,11 @@ async fn location_overview_totals_only() {
         let page = qo.get(&format!("/locations/{location}")).await;
         assert_eq!(page.status, StatusCode::OK, "{}", t.label);
         let body = &page.body;
+        assert!(
+            body.contains(&format!("/locations/{location}/quality-picture")),
+            "{}: the quality officer is offered the kwaliteitsbeeld",
+            t.label
+        );
         let start = body.find("Overzicht van de locatie").expect("the overview");
         let table = &body[start..];
         let row_2025 = table
@@ -1009,6 +1014,11 @@ async fn location_overview_totals_only() {
         let page = tl.get(&format!("/locations/{location}")).await;
         assert_eq!(page.status, StatusCode::OK, "{}", t.label);
         assert!(page.body.contains(&ward_name));
+        assert!(
+            !page.body.contains("/quality-picture"),
+            "{}: a single ward's team leader is not offered the location's kwaliteitsbeeld",
+            t.label
+        );
         assert_eq!(
             page.body.matches("Voorjaar 2025").count(),
             1,

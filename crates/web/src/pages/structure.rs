@@ -145,6 +145,8 @@ struct OrganisationPage {
     organisation: Organisation,
     locations: Vec<(Location, Vec<Ward>)>,
     manages: bool,
+    /// The kwaliteitsbeeld link is shown only to those who may open it.
+    reads_picture: bool,
 }
 
 pub async fn organisation(
@@ -160,7 +162,10 @@ pub async fn organisation(
     }
     let crumbs = st::crumbs(&app.db, me.tenant(), &organisation.path()).await?;
     let manages = me.tenant().manages(&organisation.path());
+    let reads_picture =
+        driehoek_storage::quality_picture::reads_picture(me.tenant(), &organisation.path());
     render(&OrganisationPage {
+        reads_picture,
         layout: Layout::new(&me.1),
         base: format!("/organisations/{id}"),
         crumbs,
@@ -249,6 +254,8 @@ struct LocationPage {
     wards: Vec<Ward>,
     manages: bool,
     overview: Vec<WardOverviewLine>,
+    /// The kwaliteitsbeeld link is shown only to those who may open it.
+    reads_picture: bool,
 }
 
 /// One line of the location overview, ready to show: totals only, never a triad.
@@ -294,7 +301,10 @@ pub async fn location(
             }
         })
         .collect();
+    let reads_picture =
+        driehoek_storage::quality_picture::reads_picture(me.tenant(), &location.path());
     render(&LocationPage {
+        reads_picture,
         layout,
         base: format!("/locations/{id}"),
         crumbs,
