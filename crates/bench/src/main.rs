@@ -277,7 +277,14 @@ async fn run() -> Result<(), String> {
 
     // 6. Import of a generated CSV into an empty database.
     if a.import_rows > 0 {
-        match import::measure(&a.driehoek, &a.database_url, a.import_rows) {
+        let target = match import::fresh_database(&a.database_url).await {
+            Ok(url) => url,
+            Err(e) => {
+                eprintln!("bench: no database for the import: {e}");
+                String::new()
+            }
+        };
+        match import::measure(&a.driehoek, &target, a.import_rows) {
             Ok(rate) => figures.add("import_rows_per_s", rate, "1/s"),
             Err(e) => eprintln!("bench: import not measured: {e}"),
         }
@@ -372,25 +379,38 @@ mod sample {
     pub async fn load(url: &str) -> Result<Ids, String> {
         let db = Db::connect(url).await.map_err(|e| e.to_string())?;
         let e = |e: sqlx::Error| e.to_string();
+        // Only the generated network: the import measurement on PostgreSQL, or anything else in
+        // the database, must not change what is measured.
         let network: String = read!(&db, |c| sqlx::query_scalar(
-            "SELECT id FROM networks ORDER BY name LIMIT 1"
+            "SELECT id FROM networks WHERE name = $1"
         )
+        .bind(driehoek_storage::scale::BENCH_NETWORK)
         .fetch_one(c)
         .await)
         .map_err(e)?;
         let latest: String = read!(&db, |c| sqlx::query_scalar(
-            "SELECT name FROM rounds ORDER BY period_start DESC LIMIT 1"
+            "SELECT r.name FROM rounds r JOIN organisations o ON o.id = r.organisation_id
+             WHERE o.network_id = $1 ORDER BY r.period_start DESC LIMIT 1"
         )
+        .bind(&network)
         .fetch_one(c)
         .await)
         .map_err(e)?;
         let ward_rounds: Vec<(String, String)> = read!(&db, |c| sqlx::query_as(
-            "SELECT DISTINCT t.ward_id, r.id FROM triads t JOIN rounds r ON r.id = t.round_id WHERE r.name = $1 LIMIT 200"
-        ).bind(&latest).fetch_all(c).await).map_err(e)?;
+            "SELECT DISTINCT t.ward_id, r.id FROM triads t JOIN rounds r ON r.id = t.round_id
+             JOIN organisations o ON o.id = r.organisation_id
+             WHERE r.name = $1 AND o.network_id = $2 LIMIT 200"
+        )
+        .bind(&latest)
+        .bind(&network)
+        .fetch_all(c)
+        .await)
+        .map_err(e)?;
         let fragments: Vec<String> = read!(&db, |c| sqlx::query_scalar(
             "SELECT f.id FROM fragments f JOIN conversations c ON c.id = f.conversation_id JOIN triads t ON t.id = c.triad_id
-             JOIN rounds r ON r.id = t.round_id WHERE r.name = $1 AND f.speaker = 'participant' LIMIT 5000"
-        ).bind(&latest).fetch_all(c).await).map_err(e)?;
+             JOIN rounds r ON r.id = t.round_id JOIN organisations o ON o.id = r.organisation_id
+             WHERE r.name = $1 AND o.network_id = $2 AND f.speaker = 'participant' LIMIT 5000"
+        ).bind(&latest).bind(&network).fetch_all(c).await).map_err(e)?;
         db.close().await;
         if ward_rounds.is_empty() || fragments.is_empty() {
             return Err(
@@ -408,14 +428,56 @@ mod sample {
 }
 
 mod import {
-    //! `import_rows_per_s`: a generated CSV imported into a fresh SQLite file (or a fresh
-    //! PostgreSQL schema is not made here: the import goes to a temporary SQLite database when
-    //! the dataset is SQLite, and to the same PostgreSQL database otherwise).
+    //! `import_rows_per_s`: a generated CSV imported into an empty database of the same kind as
+    //! the dataset: a temporary SQLite file, or on PostgreSQL the database `<name>_import` on the
+    //! same server, dropped and made anew for every run (so runs can be repeated and the
+    //! generated network stays as it was).
+    use driehoek_storage::{Db, write};
     use std::io::Write;
     use std::process::Command;
     use std::time::Instant;
 
-    pub fn measure(driehoek: &str, dataset_url: &str, rows: usize) -> Result<f64, String> {
+    /// The URL to import into: empty for SQLite (a temporary file is made), a fresh
+    /// `<name>_import` database for PostgreSQL.
+    pub async fn fresh_database(dataset_url: &str) -> Result<String, String> {
+        if dataset_url.starts_with("sqlite") {
+            return Ok(String::new());
+        }
+        let (base, query) = dataset_url
+            .split_once('?')
+            .map_or((dataset_url, ""), |(b, q)| (b, q));
+        let (server, name) = base.rsplit_once('/').ok_or("no database name in the URL")?;
+        let import = format!("{name}_import");
+        if !import
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_')
+        {
+            return Err(format!(
+                "database name {name:?}: letters, digits and _ only"
+            ));
+        }
+        let db = Db::connect(dataset_url).await.map_err(|e| e.to_string())?;
+        for sql in [
+            format!("DROP DATABASE IF EXISTS {import}"),
+            format!("CREATE DATABASE {import}"),
+        ] {
+            write!(&db, |c| sqlx::query(sqlx::AssertSqlSafe(sql))
+                .execute(c)
+                .await
+                .map(|_| ()))
+            .map_err(|e| e.to_string())?;
+        }
+        db.close().await;
+        let query = if query.is_empty() {
+            String::new()
+        } else {
+            format!("?{query}")
+        };
+        Ok(format!("{server}/{import}{query}"))
+    }
+
+    /// Imports a generated CSV of `rows` rows into `url` (empty: a temporary SQLite file).
+    pub fn measure(driehoek: &str, url: &str, rows: usize) -> Result<f64, String> {
         let dir =
             std::env::temp_dir().join(format!("driehoek-bench-import-{}", std::process::id()));
         std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
@@ -447,10 +509,10 @@ mod import {
         }
         f.flush().map_err(|e| e.to_string())?;
         drop(f);
-        let url = if dataset_url.starts_with("sqlite") {
+        let url = if url.is_empty() {
             format!("sqlite://{}", dir.join("import.db").display())
         } else {
-            dataset_url.to_string()
+            url.to_string()
         };
         let t = Instant::now();
         let out = Command::new(driehoek)

@@ -50,6 +50,8 @@ pub struct ScaleReport {
 }
 
 /// Accounts the benchmark logs in with.
+/// The generated network's name (the benchmark looks only inside it).
+pub const BENCH_NETWORK: &str = "Benchmarknetwerk";
 pub const BENCH_COORDINATOR: &str = "bench-coordinator@driehoek.test";
 pub const BENCH_CODER: &str = "bench-coder@driehoek.test";
 pub const BENCH_PASSWORD: &str = "bench-password-2026";
@@ -76,8 +78,7 @@ pub async fn generate(
     let theme_set = themes::ensure_builtin(db).await?;
     let theme_ids = themes::theme_ids(db, &theme_set).await?;
     let network =
-        structure::create_network(db, "Benchmarknetwerk", "Gegenereerd netwerk voor metingen")
-            .await?;
+        structure::create_network(db, BENCH_NETWORK, "Gegenereerd netwerk voor metingen").await?;
     let net_path = NodePath {
         network: network.clone(),
         ..NodePath::default()
