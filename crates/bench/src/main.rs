@@ -468,10 +468,16 @@ mod import {
             .map_err(|e| e.to_string())?;
         }
         db.close().await;
-        let query = if query.is_empty() {
+        // Connection settings (sslmode, …) carry over; `options` (such as a search_path to a
+        // schema of the dataset's database) do not: the new database has only `public`.
+        let kept: Vec<&str> = query
+            .split('&')
+            .filter(|p| !p.is_empty() && !p.starts_with("options="))
+            .collect();
+        let query = if kept.is_empty() {
             String::new()
         } else {
-            format!("?{query}")
+            format!("?{}", kept.join("&"))
         };
         Ok(format!("{server}/{import}{query}"))
     }
