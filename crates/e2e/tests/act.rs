@@ -75,9 +75,11 @@ async fn scenario(b: Browser, db: Db) -> Vec<Finding> {
         b.fill(&format!("input[name='{field}']"), n).await;
     }
     b.click("#m-planned").await;
-    b.click(&format!("form[action='{meeting}'] button[type='submit']"))
-        .await;
-    b.wait_for_path(&meeting).await;
+    b.submit_to(
+        &format!("form[action='{meeting}'] button[type='submit']"),
+        &meeting,
+    )
+    .await;
     b.find("#staff-only-warning").await;
     findings.extend(b.axe("meeting with the staff-only warning").await);
 
@@ -93,9 +95,11 @@ async fn scenario(b: Browser, db: Db) -> Vec<Finding> {
         b.fill(&format!("input[name='{field}']"), n).await;
     }
     b.click("#m-held").await;
-    b.click(&format!("form[action='{meeting}'] button[type='submit']"))
-        .await;
-    b.wait_for_path(&meeting).await;
+    b.submit_to(
+        &format!("form[action='{meeting}'] button[type='submit']"),
+        &meeting,
+    )
+    .await;
     b.find("#m-held").await;
     let warned = b.exists("#staff-only-warning").await;
     b.check(
@@ -107,11 +111,11 @@ async fn scenario(b: Browser, db: Db) -> Vec<Finding> {
 
     // An agreement, turned into a public action.
     b.fill("#g-text", AGREEMENT).await;
-    b.click(&format!(
-        "form[action='{meeting}/agreements'] button[type='submit']"
-    ))
+    b.submit_to(
+        &format!("form[action='{meeting}/agreements'] button[type='submit']"),
+        &meeting,
+    )
     .await;
-    b.wait_for_path(&meeting).await;
     let make = b.find("a[href*='/actions/new?agreement=']").await;
     b.step("clicking 'make an action of this agreement'", make.click())
         .await;
@@ -161,11 +165,11 @@ async fn scenario(b: Browser, db: Db) -> Vec<Finding> {
     findings.extend(b.axe("public page settings").await);
     let publish = format!("form[action='/wards/{ward}/public'] input[name='published'][value='1']");
     if b.exists(&publish).await {
-        b.click(&format!(
-            "form[action='/wards/{ward}/public'] button[type='submit']"
-        ))
+        b.submit_to(
+            &format!("form[action='/wards/{ward}/public'] button[type='submit']"),
+            &format!("/wards/{ward}/public"),
+        )
         .await;
-        b.wait_for_path(&format!("/wards/{ward}/public")).await;
     }
     let poster = b.find("#poster-page-link").await;
     b.follow("poster", &poster).await;

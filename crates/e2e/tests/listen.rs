@@ -139,9 +139,11 @@ async fn scenario(b: Browser, db: Db) -> Vec<Finding> {
         )
         .await;
     b.step("choosing Mark Dassen", label.click()).await;
-    b.click("form[action$='/interviewer'] button[type='submit']")
-        .await;
-    b.wait_for_path(&conversation).await;
+    b.submit_to(
+        "form[action$='/interviewer'] button[type='submit']",
+        &conversation,
+    )
+    .await;
     let text = b.text("#h-interviewer + p").await;
     b.check("after assigning", text.contains("Mark Dassen"), &text)
         .await;
@@ -149,9 +151,11 @@ async fn scenario(b: Browser, db: Db) -> Vec<Finding> {
     // Consent, then the conversation is held.
     b.click("#c-audio").await;
     b.click("#c-quotes").await;
-    b.click("form[action$='/consent'] button[type='submit']")
-        .await;
-    b.wait_for_path(&conversation).await;
+    b.submit_to(
+        "form[action$='/consent'] button[type='submit']",
+        &conversation,
+    )
+    .await;
     let main = b.main_text().await;
     b.check(
         "after recording consent",
@@ -165,9 +169,11 @@ async fn scenario(b: Browser, db: Db) -> Vec<Finding> {
     let select = b.find("#s-status").await;
     b.step("choosing held", select.select_by_value("held"))
         .await;
-    b.click("form[action$='/schedule'] button[type='submit']")
-        .await;
-    b.wait_for_path(&conversation).await;
+    b.submit_to(
+        "form[action$='/schedule'] button[type='submit']",
+        &conversation,
+    )
+    .await;
     let h1 = b.text("main h1").await;
     b.check("after marking held", h1.contains("gehouden"), &h1)
         .await;
@@ -267,8 +273,11 @@ async fn scenario(b: Browser, db: Db) -> Vec<Finding> {
         "something was stored before the review was saved",
     )
     .await;
-    b.click("button[name='action'][value='save']").await;
-    b.wait_for_path(&format!("{conversation}/transcript")).await;
+    b.submit_to(
+        "button[name='action'][value='save']",
+        &format!("{conversation}/transcript"),
+    )
+    .await;
     let stored = b.text("pre.transcript").await;
     b.check(
         "after saving the review",
@@ -292,9 +301,11 @@ async fn scenario(b: Browser, db: Db) -> Vec<Finding> {
         &in_db,
     )
     .await;
-    b.click("form[action$='/checked'] button[type='submit']")
-        .await;
-    b.wait_for_path(&conversation).await;
+    b.submit_to(
+        "form[action$='/checked'] button[type='submit']",
+        &conversation,
+    )
+    .await;
     let h1 = b.text("main h1").await;
     b.check("after marking checked", h1.contains("gecontroleerd"), &h1)
         .await;

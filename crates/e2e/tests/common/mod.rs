@@ -288,6 +288,40 @@ impl Browser {
         }
     }
 
+    /// Clicks a form's submit button and waits until the page the form leads to has loaded at
+    /// `path`, also when that is the page the form is on (a redirect back to it): there
+    /// [`Browser::wait_for_path`] alone could return before the new page arrived, and the next
+    /// step would read the old page while it goes away.
+    pub async fn submit_to(&self, css: &str, path: &str) {
+        self.step(
+            "marking the page before submitting",
+            self.client
+                .execute("window.__driehoekOld = true; return true;", vec![]),
+        )
+        .await;
+        self.click(css).await;
+        let start = Instant::now();
+        loop {
+            // A new document has no marker; while it loads, the script may fail: try again.
+            let fresh = self
+                .client
+                .execute("return window.__driehoekOld === undefined;", vec![])
+                .await;
+            if matches!(fresh, Ok(Value::Bool(true))) {
+                break;
+            }
+            if start.elapsed() > WAIT {
+                self.fail::<()>(
+                    &format!("submitting `{css}`"),
+                    &format!("no new page after {WAIT:?}"),
+                )
+                .await;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        self.wait_for_path(path).await;
+    }
+
     /// Clicks a link and waits until the page it points to has loaded; returns the link's text.
     pub async fn follow(&self, what: &str, link: &Element) -> String {
         let text = self
