@@ -214,26 +214,6 @@ pub async fn conversation_of_fragment(
     .await)?)
 }
 
-/// The conversation of a fragment, checked like [`conversation`].
-async fn fragment_conversation(
-    db: &Db,
-    tenant: &Tenant,
-    fragment_id: &str,
-) -> Result<(Ward, CodingConversation, i64), StoreError> {
-    let row: Option<(String, i64)> = read!(db, |c| sqlx::query_as(
-        "SELECT conversation_id, position FROM fragments WHERE id = $1"
-    )
-    .bind(fragment_id)
-    .fetch_optional(c)
-    .await)?;
-    let (conv_id, position) = row.ok_or(StoreError::NotFound)?;
-    let (ward, conv) = conversation(db, tenant, &conv_id).await?;
-    if !CODABLE.contains(&conv.status.as_str()) {
-        return Err(StoreError::Conflict("coding-not-checked"));
-    }
-    Ok((ward, conv, position))
-}
-
 /// Stamps the fragments of a `coded` conversation, so that the status rule and the stamps agree
 /// before the coding changes.
 async fn stamp_if_coded(tx: &mut Tx, conv: &CodingConversation) -> Result<(), StoreError> {
@@ -311,71 +291,46 @@ pub async fn target(
     tenant: &Tenant,
     fragment_id: &str,
 ) -> Result<CodingTarget, StoreError> {
-    type Row = (
-        i64,
-        String,
-        String,
-        String,
-        String,
-        String,
-        String,
-        String,
-        String,
-        String,
-        String,
-        String,
-    );
-    let row: Option<Row> = read!(db, |c| sqlx::query_as(
-        "SELECT f.position, f.speaker, f.text, c.id, c.perspective, c.status, t.id, t.code,
-                t.ward_id, r.id, r.name, r.theme_set_id
+    let row: Option<TargetRow> = read!(db, |c| {
+        sqlx::query_as(
+        "SELECT f.position, f.speaker, f.text, c.id, c.perspective, c.status, t.id AS triad_id,
+                t.code AS triad_code, t.ward_id, r.id AS round_id, r.name AS round_name, r.theme_set_id
          FROM fragments f JOIN conversations c ON c.id = f.conversation_id
          JOIN triads t ON t.id = c.triad_id JOIN rounds r ON r.id = t.round_id
          WHERE f.id = $1"
     )
     .bind(fragment_id)
     .fetch_optional(c)
-    .await)?;
-    let (
-        position,
-        speaker,
-        text,
-        id,
-        perspective,
-        status,
-        triad_id,
-        triad_code,
-        ward_id,
-        round_id,
-        round_name,
-        theme_set_id,
-    ) = row.ok_or(StoreError::NotFound)?;
-    let ward = structure::ward(db, tenant, &ward_id).await?;
+    .await
+    })?;
+    let row = row.ok_or(StoreError::NotFound)?;
+    let ward = structure::ward(db, tenant, &row.conv.ward_id).await?;
     if !may_code(tenant, &ward.path()) {
         return Err(StoreError::NotFound);
     }
-    if !CODABLE.contains(&status.as_str()) {
+    if !CODABLE.contains(&row.conv.status.as_str()) {
         return Err(StoreError::Conflict("coding-not-checked"));
     }
-    let themes = theme_keys(db, &theme_set_id).await?;
+    let themes = theme_keys(db, &row.conv.theme_set_id).await?;
     Ok(CodingTarget {
         ward,
-        conv: CodingConversation {
-            id,
-            perspective,
-            status,
-            triad_id,
-            triad_code,
-            ward_id,
-            round_id,
-            round_name,
-            theme_set_id,
-        },
+        conv: row.conv,
         fragment_id: fragment_id.to_string(),
-        position,
-        speaker,
-        text,
+        position: row.position,
+        speaker: row.speaker,
+        text: row.text,
         themes,
     })
+}
+
+/// The columns [`target`] reads: the fragment and its conversation as [`conversation`] has it.
+#[derive(sqlx::FromRow)]
+struct TargetRow {
+    position: i64,
+    speaker: String,
+    text: String,
+    #[sqlx(flatten)]
+    conv: CodingConversation,
 }
 
 /// The (key, id) pairs of the themes of a set.
@@ -443,7 +398,7 @@ pub async fn merge_with_next(
     fragment_id: &str,
 ) -> Result<(String, String), StoreError> {
     type Row = (String, String, Option<String>);
-    let (_, conv, position) = fragment_conversation(db, tenant, fragment_id).await?;
+    let CodingTarget { conv, position, .. } = target(db, tenant, fragment_id).await?;
     let mut tx = db.begin().await?;
     stamp_if_coded(&mut tx, &conv).await?;
     let pair: Vec<Row> = in_tx!(&mut tx, |c| {
@@ -504,7 +459,7 @@ pub async fn split(
     fragment_id: &str,
     at_char: usize,
 ) -> Result<(String, String), StoreError> {
-    let (_, conv, position) = fragment_conversation(db, tenant, fragment_id).await?;
+    let CodingTarget { conv, position, .. } = target(db, tenant, fragment_id).await?;
     let mut tx = db.begin().await?;
     stamp_if_coded(&mut tx, &conv).await?;
     let (speaker, text, valence): (String, String, Option<String>) = in_tx!(&mut tx, |c| {

@@ -362,11 +362,10 @@ pub async fn consensus(
     fragment_id: &str,
     code: &Code,
 ) -> Result<String, StoreError> {
-    let conv_id = coding::conversation_of_fragment(db, fragment_id)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    let (ward, _) = coding::conversation(db, tenant, &conv_id).await?;
-    let current = coding::fragments(db, &conv_id)
+    // Checked before anything is written: a conversation that may not be coded gets no
+    // half-recorded consensus.
+    let target = coding::target(db, tenant, fragment_id).await?;
+    let current = coding::fragments(db, &target.conv.id)
         .await?
         .into_iter()
         .find(|f| f.id == fragment_id)
@@ -391,12 +390,11 @@ pub async fn consensus(
     audit::record_tx(
         &mut tx,
         audit::Entry::by(tenant, actor, "coding-consensus")
-            .at_path(&ward.path())
+            .at_path(&target.ward.path())
             .subject(fragment_id),
     )
     .await?;
     tx.commit().await?;
-    let target = coding::target(db, tenant, fragment_id).await?;
     coding::save_code(db, &tenant.user_id, &target, code).await?;
     Ok(target.conv.id)
 }

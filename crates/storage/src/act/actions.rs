@@ -387,9 +387,7 @@ async fn write_links(
             .await
             .map(|_| ()))?;
     }
-    let mut themes = links.themes.clone();
-    themes.sort();
-    themes.dedup();
+    let themes = unique(&links.themes);
     for k in &themes {
         in_tx!(&mut *tx, |c| sqlx::query(
             "INSERT INTO action_themes (action_id, theme_key) VALUES ($1, $2)"
@@ -401,9 +399,7 @@ async fn write_links(
         .map(|_| ()))?;
     }
     // Only fragments and triads of the ward itself, whatever the caller passed.
-    let mut fragments = links.fragments.clone();
-    fragments.sort();
-    fragments.dedup();
+    let fragments = unique(&links.fragments);
     for f in &fragments {
         in_tx!(&mut *tx, |c| sqlx::query(
             "INSERT INTO action_fragments (action_id, fragment_id)
@@ -417,9 +413,7 @@ async fn write_links(
         .await
         .map(|_| ()))?;
     }
-    let mut triads = links.triads.clone();
-    triads.sort();
-    triads.dedup();
+    let triads = unique(&links.triads);
     for t in &triads {
         in_tx!(&mut *tx, |c| {
             sqlx::query(
@@ -673,6 +667,14 @@ pub async fn earlier_actions(
             (a, themes)
         })
         .collect())
+}
+
+/// The values sorted, each once (a link row is stored once however often the form names it).
+fn unique(values: &[String]) -> Vec<String> {
+    let mut v = values.to_vec();
+    v.sort();
+    v.dedup();
+    v
 }
 
 /// Sets the support services a user works for (the quality officer or coordinator who manages
