@@ -13,7 +13,18 @@ struct Args {
     database_url: String,
     requests: usize,
     import_rows: usize,
+    /// `--only report,coding`: just these parts (for profiling one of them); all when empty.
+    only: Vec<String>,
 }
+
+impl Args {
+    fn wants(&self, part: &str) -> bool {
+        self.only.is_empty() || self.only.iter().any(|p| p == part)
+    }
+}
+
+/// The parts `--only` can name.
+const PARTS: [&str; 6] = ["report", "overview", "coding", "bare", "scores", "import"];
 
 fn args() -> Result<Args, String> {
     let mut a = Args {
@@ -21,6 +32,7 @@ fn args() -> Result<Args, String> {
         database_url: String::new(),
         requests: 400,
         import_rows: 1_000_000,
+        only: Vec::new(),
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -36,9 +48,17 @@ fn args() -> Result<Args, String> {
                     .parse()
                     .map_err(|_| "--import-rows: a whole number")?;
             }
+            "--only" => {
+                for part in value()?.split(',') {
+                    if !PARTS.contains(&part) {
+                        return Err(format!("--only: {part}? use {}", PARTS.join(",")));
+                    }
+                    a.only.push(part.to_owned());
+                }
+            }
             other => {
                 return Err(format!(
-                    "unknown flag {other}; use --driehoek PATH --database-url URL [--requests N] [--import-rows N]"
+                    "unknown flag {other}; use --driehoek PATH --database-url URL [--requests N] [--import-rows N] [--only PART,...]"
                 ));
             }
         }
@@ -172,111 +192,121 @@ async fn run() -> Result<(), String> {
         }
     };
 
-    // 1. Ward report of a random ward's latest round, 8 clients.
     let sessions = login(8).await?;
-    let report_paths: Vec<String> = ids
-        .ward_rounds
-        .iter()
-        .map(|(w, r)| format!("/wards/{w}/rounds/{r}/report"))
-        .collect();
-    let probe = sessions[0].get(&report_paths[0]).await?;
-    let (report_paths, label) = if probe.0 == 200 {
-        (report_paths, "ward report")
-    } else {
-        eprintln!(
-            "bench: the ward report answered {} — measuring the ward page instead",
-            probe.0
-        );
-        (
-            ids.ward_rounds
-                .iter()
-                .map(|(w, _)| format!("/wards/{w}"))
-                .collect(),
-            "ward page",
-        )
-    };
-    let lat = load(&sessions, &report_paths, a.requests, http::Kind::Get).await?;
-    eprintln!("bench: {label}: {} requests", lat.len());
-    figures.add("ward_report_p50_ms", percentile(&lat, 0.5), "ms");
-    figures.add("ward_report_p99_ms", percentile(&lat, 0.99), "ms");
+    if a.wants("report") {
+        // 1. Ward report of a random ward's latest round, 8 clients.
+        let report_paths: Vec<String> = ids
+            .ward_rounds
+            .iter()
+            .map(|(w, r)| format!("/wards/{w}/rounds/{r}/report"))
+            .collect();
+        let probe = sessions[0].get(&report_paths[0]).await?;
+        let (report_paths, label) = if probe.0 == 200 {
+            (report_paths, "ward report")
+        } else {
+            eprintln!(
+                "bench: the ward report answered {} — measuring the ward page instead",
+                probe.0
+            );
+            (
+                ids.ward_rounds
+                    .iter()
+                    .map(|(w, _)| format!("/wards/{w}"))
+                    .collect(),
+                "ward page",
+            )
+        };
+        let lat = load(&sessions, &report_paths, a.requests, http::Kind::Get).await?;
+        eprintln!("bench: {label}: {} requests", lat.len());
+        figures.add("ward_report_p50_ms", percentile(&lat, 0.5), "ms");
+        figures.add("ward_report_p99_ms", percentile(&lat, 0.99), "ms");
+    }
 
-    // 2. Network overview.
-    let overview = vec![format!("/networks/{}", ids.network)];
-    let lat = load(
-        &sessions[..1],
-        &overview,
-        (a.requests / 10).max(20),
-        http::Kind::Get,
-    )
-    .await?;
-    figures.add("network_overview_p50_ms", percentile(&lat, 0.5), "ms");
+    if a.wants("overview") {
+        // 2. Network overview.
+        let overview = vec![format!("/networks/{}", ids.network)];
+        let lat = load(
+            &sessions[..1],
+            &overview,
+            (a.requests / 10).max(20),
+            http::Kind::Get,
+        )
+        .await?;
+        figures.add("network_overview_p50_ms", percentile(&lat, 0.5), "ms");
+    }
 
     // 3. Coding saves over HTTP with sessions and CSRF, 32 clients.
     let coders = login(32).await?;
-    let saves: Vec<String> = ids
-        .fragments
-        .iter()
-        .map(|f| format!("/api/v1/fragments/{f}"))
-        .collect();
-    let probe = coders[0].put_json(&saves[0], &coding_body(0)).await?;
-    let coding_rate = if probe.0 / 100 == 2 {
-        let t = Instant::now();
-        let lat = load(&coders, &saves, a.requests * 4, http::Kind::CodingSave).await?;
-        let rate = lat.len() as f64 / t.elapsed().as_secs_f64();
-        figures.add("coding_saves_per_s", rate, "1/s");
-        figures.add("coding_save_p99_ms", percentile(&lat, 0.99), "ms");
-        Some(rate)
-    } else {
-        eprintln!(
-            "bench: saving a code answered {} ({}): coding saves not measured",
-            probe.0,
-            probe.1.chars().take(200).collect::<String>()
-        );
-        None
-    };
+    let mut coding_rate = None;
+    if a.wants("coding") {
+        let saves: Vec<String> = ids
+            .fragments
+            .iter()
+            .map(|f| format!("/api/v1/fragments/{f}"))
+            .collect();
+        let probe = coders[0].put_json(&saves[0], &coding_body(0)).await?;
+        if probe.0 / 100 == 2 {
+            let t = Instant::now();
+            let lat = load(&coders, &saves, a.requests * 4, http::Kind::CodingSave).await?;
+            let rate = lat.len() as f64 / t.elapsed().as_secs_f64();
+            figures.add("coding_saves_per_s", rate, "1/s");
+            figures.add("coding_save_p99_ms", percentile(&lat, 0.99), "ms");
+            coding_rate = Some(rate);
+        } else {
+            eprintln!(
+                "bench: saving a code answered {} ({}): coding saves not measured",
+                probe.0,
+                probe.1.chars().take(200).collect::<String>()
+            );
+        }
+    }
 
-    // 4. A trivial route of the same server in the same run.
-    let trivial = vec!["/assets/driehoek.css".to_string()];
-    let t = Instant::now();
-    let lat = load(&coders, &trivial, a.requests * 4, http::Kind::Get).await?;
-    let bare_rate = lat.len() as f64 / t.elapsed().as_secs_f64();
-    figures.add("bare_requests_per_s", bare_rate, "1/s");
-    if let Some(rate) = coding_rate {
-        figures.add("coding_vs_bare_ratio", rate / bare_rate, "ratio");
+    if a.wants("bare") {
+        // 4. A trivial route of the same server in the same run.
+        let trivial = vec!["/assets/driehoek.css".to_string()];
+        let t = Instant::now();
+        let lat = load(&coders, &trivial, a.requests * 4, http::Kind::Get).await?;
+        let bare_rate = lat.len() as f64 / t.elapsed().as_secs_f64();
+        figures.add("bare_requests_per_s", bare_rate, "1/s");
+        if let Some(rate) = coding_rate {
+            figures.add("coding_vs_bare_ratio", rate / bare_rate, "ratio");
+        }
     }
     let rss = server.peak_rss_mb();
     drop(server);
 
-    // 5. Recomputing every triad score of one network round (the scores command).
-    let t = Instant::now();
-    let out = Command::new(&a.driehoek)
-        .args([
-            "--database-url",
-            &a.database_url,
-            "scores",
-            "--round",
-            &ids.latest_round_name,
-            "--format",
-            "json",
-        ])
-        .env("DRIEHOEK_LOG", "error")
-        .output()
-        .map_err(|e| e.to_string())?;
-    if out.status.success() {
-        figures.add(
-            "scores_network_round_ms",
-            t.elapsed().as_secs_f64() * 1000.0,
-            "ms",
-        );
-    } else {
-        eprintln!(
-            "bench: scores failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+    if a.wants("scores") {
+        // 5. Recomputing every triad score of one network round (the scores command).
+        let t = Instant::now();
+        let out = Command::new(&a.driehoek)
+            .args([
+                "--database-url",
+                &a.database_url,
+                "scores",
+                "--round",
+                &ids.latest_round_name,
+                "--format",
+                "json",
+            ])
+            .env("DRIEHOEK_LOG", "error")
+            .output()
+            .map_err(|e| e.to_string())?;
+        if out.status.success() {
+            figures.add(
+                "scores_network_round_ms",
+                t.elapsed().as_secs_f64() * 1000.0,
+                "ms",
+            );
+        } else {
+            eprintln!(
+                "bench: scores failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
     }
 
     // 6. Import of a generated CSV into an empty database.
-    if a.import_rows > 0 {
+    if a.import_rows > 0 && a.wants("import") {
         let target = match import::fresh_database(&a.database_url).await {
             Ok(url) => url,
             Err(e) => {

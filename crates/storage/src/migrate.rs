@@ -28,7 +28,8 @@ pub const MIGRATIONS: &[Migration] = migrations![
     "0004_tallies",
     "0005_double_coding",
     "0006_act",
-    "0007_indexes"
+    "0007_indexes",
+    "0008_report_reads"
 ];
 
 /// Applies every migration not yet applied, each in its own transaction. Returns the names applied.

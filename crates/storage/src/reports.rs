@@ -64,7 +64,7 @@ pub async fn previous_round(
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {ROUND_COLUMNS} FROM rounds r
          WHERE r.organisation_id = $1 AND r.period_start < $2
-           AND EXISTS (SELECT 1 FROM triads t WHERE t.round_id = r.id AND t.ward_id = $3)
+           AND r.id IN (SELECT t.round_id FROM triads t WHERE t.ward_id = $3)
          ORDER BY r.period_start DESC LIMIT 1"
     ));
     Ok(read!(db, |c| sqlx::query_as(sql)
@@ -108,13 +108,15 @@ pub async fn themes_of_set(db: &Db, theme_set_id: &str) -> Result<Vec<ThemeInfo>
 }
 
 /// One coded (positive or negative) fragment on one theme; a fragment with two themes is two rows.
-#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+/// [`themed_fragments`] reads it from a JSON array in this field order.
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, serde::Deserialize)]
 pub struct ThemedFragment {
     pub fragment_id: String,
     pub theme_id: String,
     pub triad_id: String,
     pub triad_code: String,
     pub perspective: String,
+    pub position: i64,
     pub valence: String,
     pub text: String,
 }
@@ -125,8 +127,9 @@ pub struct ThemedFragment {
 /// A ward's round has a couple of thousand such rows, and the sqlx SQLite driver hands every
 /// row from its worker thread to the caller one at a time, which cost more than the query
 /// itself (7.8 ms for 1,315 rows, against about 1 ms in the SQLite shell). So the database
-/// folds the rows into one JSON array (`json_group_array` / `json_agg`, both ordered) and they
-/// are unpacked here.
+/// folds the rows into one JSON array (`json_group_array` / `json_agg`) and they are unpacked
+/// here. They are sorted here too: an ordered aggregate makes the database sort every row with
+/// its text, while the rows mostly arrive in this order already (the indexes' order).
 pub async fn themed_fragments(
     db: &Db,
     ward_id: &str,
@@ -134,71 +137,83 @@ pub async fn themed_fragments(
 ) -> Result<Vec<ThemedFragment>, StoreError> {
     let json: Option<String> = match db {
         Db::Sqlite { read, .. } => sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-            "SELECT json_group_array(json_array(f.id, ft.theme_id, t.id, t.code, c.perspective, f.valence, f.text) ORDER BY {THEMED_ORDER}) {THEMED_FROM}"
+            "SELECT json_group_array(json_array(f.id, ft.theme_id, t.id, t.code, c.perspective, f.position, f.valence, f.text)) {THEMED_FROM}"
         )))
         .bind(ward_id)
         .bind(round_id)
         .fetch_one(read)
         .await?,
         Db::Postgres(pool) => sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-            "SELECT CAST(json_agg(json_build_array(f.id, ft.theme_id, t.id, t.code, c.perspective, f.valence, f.text) ORDER BY {THEMED_ORDER}) AS TEXT) {THEMED_FROM}"
+            "SELECT CAST(json_agg(json_build_array(f.id, ft.theme_id, t.id, t.code, c.perspective, f.position, f.valence, f.text)) AS TEXT) {THEMED_FROM}"
         )))
         .bind(ward_id)
         .bind(round_id)
         .fetch_one(pool)
         .await?,
     };
-    let rows: Vec<(String, String, String, String, String, String, String)> =
-        serde_json::from_str(json.as_deref().unwrap_or("[]"))
-            .map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e))))?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(fragment_id, theme_id, triad_id, triad_code, perspective, valence, text)| {
-                ThemedFragment {
-                    fragment_id,
-                    theme_id,
-                    triad_id,
-                    triad_code,
-                    perspective,
-                    valence,
-                    text,
-                }
-            },
-        )
-        .collect())
+    // A struct deserialises from an array in field order.
+    let mut rows: Vec<ThemedFragment> = serde_json::from_str(json.as_deref().unwrap_or("[]"))
+        .map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e))))?;
+    rows.sort_by(|a, b| {
+        (&a.triad_code, &a.perspective, a.position, &a.theme_id).cmp(&(
+            &b.triad_code,
+            &b.perspective,
+            b.position,
+            &b.theme_id,
+        ))
+    });
+    Ok(rows)
 }
 
-/// Positive and negative fragments per theme and perspective of one round on one ward, with the
-/// number of distinct triads behind them: what [`driehoek_domain::report::tally`] makes of
-/// [`themed_fragments`], counted by the database (for comparisons, which need no texts).
+/// Positive and negative fragments per theme and perspective, with the number of distinct triads
+/// behind them, of several rounds of one ward in one query: what
+/// [`driehoek_domain::report::tally`] makes of each round's [`themed_fragments`]. By theme key,
+/// since a later round may use a new version of the theme set; only themes of the round's own
+/// set count. Counted from the per-conversation theme tallies the database keeps (migration
+/// 0008), so comparing with earlier rounds reads a few hundred rows per round instead of every
+/// fragment.
 #[derive(Debug, Clone, sqlx::FromRow, Serialize)]
-pub struct ThemeCellCount {
-    pub theme_id: String,
+pub struct RoundThemeCell {
+    pub round_id: String,
+    pub theme_key: String,
     pub perspective: String,
     pub positive: i64,
     pub negative: i64,
     pub triads: i64,
 }
 
-pub async fn theme_cell_counts(
+pub async fn theme_cells_of_rounds(
     db: &Db,
     ward_id: &str,
-    round_id: &str,
-) -> Result<Vec<ThemeCellCount>, StoreError> {
-    let sql = sqlx::AssertSqlSafe(format!(
-        "SELECT ft.theme_id, c.perspective,
-                CAST(SUM(CASE WHEN f.valence = 'positive' THEN 1 ELSE 0 END) AS BIGINT) AS positive,
-                CAST(SUM(CASE WHEN f.valence = 'negative' THEN 1 ELSE 0 END) AS BIGINT) AS negative,
+    round_ids: &[&str],
+) -> Result<Vec<RoundThemeCell>, StoreError> {
+    if round_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders: Vec<String> = (0..round_ids.len())
+        .map(|i| format!("${}", i + 2))
+        .collect();
+    let sql = format!(
+        "SELECT t.round_id, th.key AS theme_key, c.perspective,
+                CAST(SUM(x.positive) AS BIGINT) AS positive,
+                CAST(SUM(x.negative) AS BIGINT) AS negative,
                 CAST(COUNT(DISTINCT t.id) AS BIGINT) AS triads
-         {THEMED_FROM}
-         GROUP BY ft.theme_id, c.perspective"
-    ));
-    Ok(read!(db, |c| sqlx::query_as(sql)
-        .bind(ward_id)
-        .bind(round_id)
-        .fetch_all(c)
-        .await)?)
+         FROM triads t
+         JOIN rounds r ON r.id = t.round_id
+         JOIN conversations c ON c.triad_id = t.id
+         JOIN conversation_theme_tallies x ON x.conversation_id = c.id
+         JOIN themes th ON th.id = x.theme_id AND th.theme_set_id = r.theme_set_id
+         WHERE t.ward_id = $1 AND t.round_id IN ({}) AND x.positive + x.negative > 0
+         GROUP BY t.round_id, th.key, c.perspective",
+        placeholders.join(", ")
+    );
+    Ok(read!(db, |c| {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(ward_id);
+        for id in round_ids {
+            q = q.bind(*id);
+        }
+        q.fetch_all(c).await
+    })?)
 }
 
 const THEMED_FROM: &str = "FROM triads t
@@ -206,7 +221,6 @@ const THEMED_FROM: &str = "FROM triads t
          JOIN fragments f ON f.conversation_id = c.id
          JOIN fragment_themes ft ON ft.fragment_id = f.id
          WHERE t.ward_id = $1 AND t.round_id = $2 AND f.valence IN ('positive', 'negative')";
-const THEMED_ORDER: &str = "t.code, c.perspective, f.position, ft.theme_id";
 
 /// A triad as its page shows it.
 #[derive(Debug, Clone, sqlx::FromRow, Serialize)]

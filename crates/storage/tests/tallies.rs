@@ -16,6 +16,35 @@ async fn tallies_match_fragments(db: &driehoek_storage::Db, label: &str) {
     assert_eq!(missing, 0, "{label}: a conversation has no tally");
 }
 
+/// The per-conversation theme tallies equal a count of the fragments and their themes: no
+/// missing, wrong, negative or left-over count.
+async fn theme_tallies_match_fragments(db: &driehoek_storage::Db, label: &str) {
+    let expected = "SELECT f.conversation_id, ft.theme_id,
+                SUM(CASE WHEN f.valence = 'positive' THEN 1 ELSE 0 END) AS p,
+                SUM(CASE WHEN f.valence = 'negative' THEN 1 ELSE 0 END) AS n
+         FROM fragment_themes ft JOIN fragments f ON f.id = ft.fragment_id
+         WHERE f.valence IN ('positive', 'negative') GROUP BY f.conversation_id, ft.theme_id";
+    let wrong: i64 = read!(db, |c| sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM ({expected}) e
+         LEFT JOIN conversation_theme_tallies x ON x.conversation_id = e.conversation_id AND x.theme_id = e.theme_id
+         WHERE x.positive IS NULL OR x.positive <> e.p OR x.negative <> e.n"
+    )))
+    .fetch_one(c)
+    .await)
+    .unwrap();
+    assert_eq!(wrong, 0, "{label}: theme tallies differ from the fragments");
+    let extra: i64 = read!(db, |c| sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM conversation_theme_tallies x
+         WHERE x.positive < 0 OR x.negative < 0
+            OR (x.positive + x.negative > 0 AND NOT EXISTS (
+                SELECT 1 FROM ({expected}) e WHERE e.conversation_id = x.conversation_id AND e.theme_id = x.theme_id))"
+    )))
+    .fetch_one(c)
+    .await)
+    .unwrap();
+    assert_eq!(extra, 0, "{label}: theme tallies count what is not there");
+}
+
 async fn run(db: &driehoek_storage::Db, sql: &'static str) {
     write!(db, |c| sqlx::query(sql).execute(c).await.map(|_| ())).unwrap();
 }
@@ -25,6 +54,7 @@ async fn tallies_follow_every_insert_update_and_delete() {
     for t in databases().await {
         demo::fill(&t.db, &|p| format!("plain:{p}")).await.unwrap();
         tallies_match_fragments(&t.db, t.label).await;
+        theme_tallies_match_fragments(&t.db, t.label).await;
         let total: i64 = read!(&t.db, |c| sqlx::query_scalar(
             "SELECT CAST(SUM(positive + negative) AS BIGINT) FROM conversation_tallies"
         )
@@ -40,36 +70,80 @@ async fn tallies_follow_every_insert_update_and_delete() {
         )
         .await;
         run(&t.db, "UPDATE fragments SET valence = 'positive' WHERE valence IS NULL AND speaker = 'participant' AND position % 7 = 0").await;
+        theme_tallies_match_fragments(&t.db, t.label).await;
         run(&t.db, "DELETE FROM fragments WHERE position % 11 = 0").await;
         tallies_match_fragments(&t.db, t.label).await;
+        theme_tallies_match_fragments(&t.db, t.label).await;
+        // Themes taken off, given and changed.
+        run(&t.db, "DELETE FROM fragment_themes WHERE fragment_id IN (SELECT id FROM fragments WHERE position % 4 = 1)").await;
+        theme_tallies_match_fragments(&t.db, t.label).await;
+        run(&t.db, "INSERT INTO fragment_themes (fragment_id, theme_id) SELECT f.id, (SELECT MIN(id) FROM themes) FROM fragments f WHERE f.position % 4 = 1").await;
+        theme_tallies_match_fragments(&t.db, t.label).await;
+        run(&t.db, "UPDATE fragment_themes SET theme_id = (SELECT MAX(id) FROM themes)
+                    WHERE fragment_id IN (SELECT id FROM fragments WHERE position % 4 = 2)
+                      AND (SELECT COUNT(*) FROM fragment_themes o WHERE o.fragment_id = fragment_themes.fragment_id) = 1").await;
+        theme_tallies_match_fragments(&t.db, t.label).await;
         // Deleting a conversation (a withdrawal) removes its tally with it.
         run(&t.db, "DELETE FROM conversations WHERE id IN (SELECT id FROM conversations WHERE perspective = 'family' AND transcript IS NOT NULL LIMIT 3)").await;
         tallies_match_fragments(&t.db, t.label).await;
+        theme_tallies_match_fragments(&t.db, t.label).await;
         let orphans: i64 = read!(&t.db, |c| sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM conversation_tallies ct WHERE NOT EXISTS (SELECT 1 FROM conversations c WHERE c.id = ct.conversation_id)").fetch_one(c).await).unwrap();
+        assert_eq!(orphans, 0, "{}", t.label);
+        let orphans: i64 = read!(&t.db, |c| sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM conversation_theme_tallies x WHERE NOT EXISTS (SELECT 1 FROM conversations c WHERE c.id = x.conversation_id)").fetch_one(c).await).unwrap();
         assert_eq!(orphans, 0, "{}", t.label);
     }
 }
 
 /// The report's comparison cells counted by the database equal the tally of the fragments the
-/// report reads, for every ward and round of the demo.
+/// report reads, for every ward and round of the demo, also when several rounds are asked at once.
 #[tokio::test]
-async fn theme_cell_counts_equal_the_tally_of_the_themed_fragments() {
+async fn theme_cells_equal_the_tally_of_the_themed_fragments() {
     use driehoek_domain::Perspective;
     use driehoek_domain::Valence;
     use driehoek_domain::report::{ThemeCode, tally};
-    use driehoek_storage::reports::{theme_cell_counts, themed_fragments};
+    use driehoek_storage::reports::{theme_cells_of_rounds, themed_fragments};
+    use std::collections::BTreeMap;
+    type Counted = (String, String, Perspective, u32, u32, usize);
     for t in databases().await {
         demo::fill(&t.db, &|p| format!("plain:{p}")).await.unwrap();
+        // Recoded after the demo was made, so the counts come from the kept tallies, not a rebuild.
+        run(&t.db, "UPDATE fragments SET valence = 'negative' WHERE valence = 'positive' AND position % 3 = 0").await;
+        run(&t.db, "DELETE FROM fragment_themes WHERE fragment_id IN (SELECT id FROM fragments WHERE position % 4 = 1)").await;
+        let key_of: BTreeMap<String, String> =
+            read!(&t.db, |c| sqlx::query_as("SELECT id, key FROM themes")
+                .fetch_all(c)
+                .await)
+            .unwrap()
+            .into_iter()
+            .collect();
         let pairs: Vec<(String, String)> = read!(&t.db, |c| sqlx::query_as(
-            "SELECT DISTINCT ward_id, round_id FROM triads"
+            "SELECT DISTINCT ward_id, round_id FROM triads ORDER BY ward_id, round_id"
         )
         .fetch_all(c)
         .await)
         .unwrap();
         assert!(pairs.len() >= 12, "{}", t.label);
+        let as_rows = |cells: Vec<driehoek_storage::reports::RoundThemeCell>| -> Vec<Counted> {
+            let mut v: Vec<Counted> = cells
+                .into_iter()
+                .map(|c| {
+                    (
+                        c.round_id,
+                        c.theme_key,
+                        Perspective::parse(&c.perspective).unwrap(),
+                        c.positive as u32,
+                        c.negative as u32,
+                        c.triads as usize,
+                    )
+                })
+                .collect();
+            v.sort();
+            v
+        };
         let mut nonempty = 0;
-        for (ward, round) in pairs {
-            let rows = themed_fragments(&t.db, &ward, &round).await.unwrap();
+        let mut per_ward: BTreeMap<String, (Vec<String>, Vec<Counted>)> = BTreeMap::new();
+        for (ward, round) in &pairs {
+            let rows = themed_fragments(&t.db, ward, round).await.unwrap();
             let codes: Vec<ThemeCode> = rows
                 .iter()
                 .map(|r| ThemeCode {
@@ -79,33 +153,41 @@ async fn theme_cell_counts_equal_the_tally_of_the_themed_fragments() {
                     valence: Valence::parse(&r.valence).unwrap(),
                 })
                 .collect();
-            let expected: Vec<(String, Perspective, u32, u32, usize)> = tally(codes)
+            let mut expected: Vec<Counted> = tally(codes)
                 .into_iter()
-                .map(|((th, p), c)| (th.to_string(), p, c.positive, c.negative, c.triads))
+                .map(|((th, p), c)| {
+                    (
+                        round.clone(),
+                        key_of[th].clone(),
+                        p,
+                        c.positive,
+                        c.negative,
+                        c.triads,
+                    )
+                })
                 .collect();
-            let mut counted: Vec<(String, Perspective, u32, u32, usize)> =
-                theme_cell_counts(&t.db, &ward, &round)
-                    .await
-                    .unwrap()
-                    .into_iter()
-                    .map(|c| {
-                        (
-                            c.theme_id,
-                            Perspective::parse(&c.perspective).unwrap(),
-                            c.positive as u32,
-                            c.negative as u32,
-                            c.triads as usize,
-                        )
-                    })
-                    .collect();
-            counted.sort();
+            expected.sort();
+            let counted = as_rows(theme_cells_of_rounds(&t.db, ward, &[round]).await.unwrap());
             nonempty += usize::from(!expected.is_empty());
             assert_eq!(counted, expected, "{}: ward {ward} round {round}", t.label);
+            let entry = per_ward.entry(ward.clone()).or_default();
+            entry.0.push(round.clone());
+            entry.1.extend(expected);
         }
         assert!(
             nonempty >= 12,
             "{}: {nonempty} rounds with coded fragments",
             t.label
         );
+        // All rounds of a ward at once: the same cells, each with its round.
+        let mut multi_round = 0;
+        for (ward, (rounds, mut expected)) in per_ward {
+            let ids: Vec<&str> = rounds.iter().map(String::as_str).collect();
+            multi_round += usize::from(ids.len() > 1);
+            expected.sort();
+            let counted = as_rows(theme_cells_of_rounds(&t.db, &ward, &ids).await.unwrap());
+            assert_eq!(counted, expected, "{}: ward {ward}", t.label);
+        }
+        assert!(multi_round > 0, "{}: no ward with several rounds", t.label);
     }
 }

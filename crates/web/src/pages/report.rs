@@ -4,6 +4,7 @@
 //! the plot links to. Every figure, quote and the plot itself pass the small-group rule
 //! (method.md §5, [`driehoek_domain::suppress`]).
 
+use super::act::follow_up::{self, Cells, cells_by_round};
 use super::structure::{TriadRow, triad_row};
 use super::{Layout, render};
 use crate::AppState;
@@ -18,7 +19,8 @@ use driehoek_domain::report::{Cell, ThemeCode, tally};
 use driehoek_domain::scores::Quadrant;
 use driehoek_domain::suppress::{Gated, may_show};
 use driehoek_domain::{Perspective, Valence};
-use driehoek_storage::reports::{self, ThemeCellCount, ThemeInfo, ThemedFragment};
+use driehoek_storage::act::actions;
+use driehoek_storage::reports::{self, ThemeInfo, ThemedFragment};
 use driehoek_storage::rounds::{self, Round};
 use driehoek_storage::second_coding::{self, Blind};
 use driehoek_storage::structure::{self as st, Crumbs, Ward};
@@ -128,25 +130,6 @@ pub(crate) fn parse_codes(rows: &[ThemedFragment]) -> Vec<ThemeCode<'_>> {
         .collect()
 }
 
-/// The cells per (theme id, perspective) from counts made by the database; the same as
-/// [`tally`] of the fragments behind them.
-pub fn cells_of(counts: &[ThemeCellCount]) -> BTreeMap<(&str, Perspective), Cell> {
-    counts
-        .iter()
-        .filter_map(|c| {
-            let cell = Cell {
-                positive: u32::try_from(c.positive).ok()?,
-                negative: u32::try_from(c.negative).ok()?,
-                triads: usize::try_from(c.triads).ok()?,
-            };
-            Some((
-                (c.theme_id.as_str(), Perspective::parse(&c.perspective)?),
-                cell,
-            ))
-        })
-        .collect()
-}
-
 /// The quotes of one theme and valence from perspectives whose cell may be shown, one per triad
 /// first so that a single talkative triad does not fill the list.
 fn quotes(
@@ -191,6 +174,14 @@ fn quotes(
         })
         .collect();
     (quotes, more)
+}
+
+/// Cells by theme id as cells by theme key (`keys`: theme id → key).
+fn by_key(cells: &BTreeMap<(&str, Perspective), Cell>, keys: &BTreeMap<&str, &str>) -> Cells {
+    cells
+        .iter()
+        .filter_map(|((id, p), c)| Some(((keys.get(id)?.to_string(), *p), c.clone())))
+        .collect()
 }
 
 fn share_text(tr: Tr, cell: Option<&Cell>, min: i64) -> String {
@@ -284,38 +275,33 @@ pub async fn ward_report(
     let rows = reports::themed_fragments(&app.db, &ward_id, &round_id).await?;
     let codes = parse_codes(&rows);
     let cells = tally(codes.iter().copied());
+    // Earlier rounds: the previous one for the comparison, and those of earlier actions for the
+    // follow-up, counted in one query.
     let previous = reports::previous_round(&app.db, &ward_id, &round).await?;
-    let before_counts = match &previous {
-        Some(p) => reports::theme_cell_counts(&app.db, &ward_id, &p.id).await?,
-        None => Vec::new(),
-    };
-    let before_cells = cells_of(&before_counts);
-    // Themes of the previous round's set match by key (a set may have a new version).
-    let before_themes: BTreeMap<String, String> = match &previous {
-        Some(p) if p.theme_set_id != round.theme_set_id => {
-            reports::themes_of_set(&app.db, &p.theme_set_id)
-                .await?
-                .into_iter()
-                .map(|t| (t.key, t.id))
-                .collect()
-        }
-        _ => theme_list
-            .iter()
-            .map(|t| (t.key.clone(), t.id.clone()))
-            .collect(),
-    };
+    let earlier = actions::earlier_actions(&app.db, &ward_id, &round.period_start).await?;
+    let mut earlier_rounds: Vec<&str> = earlier
+        .iter()
+        .filter_map(|(a, _)| a.round_id.as_deref())
+        .chain(previous.as_ref().map(|p| p.id.as_str()))
+        .collect();
+    earlier_rounds.sort_unstable();
+    earlier_rounds.dedup();
+    let earlier_cells =
+        cells_by_round(reports::theme_cells_of_rounds(&app.db, &ward_id, &earlier_rounds).await?);
+    let no_cells = Cells::new();
+    let before_cells = previous
+        .as_ref()
+        .and_then(|p| earlier_cells.get(&p.id))
+        .unwrap_or(&no_cells);
 
     let mut themes = Vec::new();
     for theme in &theme_list {
         let has_now = Perspective::ALL
             .iter()
             .any(|p| cells.contains_key(&(theme.id.as_str(), *p)));
-        let before_id = before_themes.get(&theme.key);
-        let has_before = before_id.is_some_and(|id| {
-            Perspective::ALL
-                .iter()
-                .any(|p| before_cells.contains_key(&(id.as_str(), *p)))
-        });
+        let has_before = Perspective::ALL
+            .iter()
+            .any(|p| before_cells.contains_key(&(theme.key.clone(), *p)));
         if !has_now && !has_before {
             continue;
         }
@@ -351,11 +337,7 @@ pub async fn ward_report(
             if previous.is_some() {
                 compare.push(CompareRow {
                     perspective: perspective_name(tr, p),
-                    before: share_text(
-                        tr,
-                        before_id.and_then(|id| before_cells.get(&(id.as_str(), p))),
-                        min,
-                    ),
+                    before: share_text(tr, before_cells.get(&(theme.key.clone(), p)), min),
                     after: share_text(tr, cell, min),
                 });
             }
@@ -374,7 +356,23 @@ pub async fn ward_report(
         });
     }
 
-    let follow_up = super::act::follow_up::section(&app.db, tr, &ward, &round, min).await?;
+    // The follow-up compares by theme key.
+    let now_keys: BTreeMap<&str, &str> = theme_list
+        .iter()
+        .map(|t| (t.id.as_str(), t.key.as_str()))
+        .collect();
+    let names: Vec<(String, String, String)> = theme_list
+        .iter()
+        .map(|t| (t.key.clone(), t.name_nl.clone(), t.name_en.clone()))
+        .collect();
+    let follow_up = follow_up::section(
+        tr,
+        &names,
+        earlier,
+        &by_key(&cells, &now_keys),
+        &earlier_cells,
+        min,
+    );
     render(&ReportPage {
         suppressed_note: tr.f("report-suppressed-note", &[("min", &min.to_string())]),
         follow_up,

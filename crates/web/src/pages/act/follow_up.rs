@@ -3,17 +3,13 @@
 //! action's round and in this round. Small groups stay hidden ([`driehoek_domain::act::follow_up`]).
 
 use super::owner_text;
-use crate::error::AppError;
 use crate::i18n::Tr;
 use driehoek_domain::Perspective;
 use driehoek_domain::act::follow_up::{Share, compare};
 use driehoek_domain::report::Cell;
-use driehoek_storage::Db;
-use driehoek_storage::act::actions;
-use driehoek_storage::reports;
-use driehoek_storage::rounds::Round;
-use driehoek_storage::structure::Ward;
-use std::collections::{BTreeMap, HashMap};
+use driehoek_storage::act::actions::Action;
+use driehoek_storage::reports::RoundThemeCell;
+use std::collections::BTreeMap;
 
 pub struct FollowUpRowView {
     pub perspective: String,
@@ -37,24 +33,30 @@ pub struct FollowUpView {
 }
 
 /// Cells of one round on the ward by (theme key, perspective).
-type Cells = BTreeMap<(String, Perspective), Cell>;
+pub type Cells = BTreeMap<(String, Perspective), Cell>;
 
-async fn cells_by_key(db: &Db, ward_id: &str, round_id: &str) -> Result<Cells, AppError> {
-    let round_set: Option<String> = reports::round_theme_set(db, round_id).await?;
-    let Some(set) = round_set else {
-        return Ok(Cells::new());
-    };
-    let themes = reports::themes_of_set(db, &set).await?;
-    let counts = reports::theme_cell_counts(db, ward_id, round_id).await?;
-    Ok(crate::pages::report::cells_of(&counts)
-        .into_iter()
-        .filter_map(|((theme_id, p), c)| {
-            themes
-                .iter()
-                .find(|t| t.id == theme_id)
-                .map(|t| ((t.key.clone(), p), c))
-        })
-        .collect())
+/// The counts of [`driehoek_storage::reports::theme_cells_of_rounds`] as cells per round id.
+pub fn cells_by_round(rows: Vec<RoundThemeCell>) -> BTreeMap<String, Cells> {
+    let mut out: BTreeMap<String, Cells> = BTreeMap::new();
+    for r in rows {
+        let (Some(p), Ok(positive), Ok(negative), Ok(triads)) = (
+            Perspective::parse(&r.perspective),
+            u32::try_from(r.positive),
+            u32::try_from(r.negative),
+            usize::try_from(r.triads),
+        ) else {
+            continue;
+        };
+        let cell = Cell {
+            positive,
+            negative,
+            triads,
+        };
+        out.entry(r.round_id)
+            .or_default()
+            .insert((r.theme_key, p), cell);
+    }
+    out
 }
 
 fn share_text(tr: Tr, s: Share) -> String {
@@ -65,37 +67,24 @@ fn share_text(tr: Tr, s: Share) -> String {
     }
 }
 
-/// The section's content; empty when the ward has no actions of earlier rounds.
-pub async fn section(
-    db: &Db,
+/// The section's content: for each action of an earlier round (`earlier`, from
+/// [`driehoek_storage::act::actions::earlier_actions`]) its themes before (`cells`, by round id)
+/// and `now`. `names` are the (key, Dutch, English) names of this round's themes.
+pub fn section(
     tr: Tr,
-    ward: &Ward,
-    round: &Round,
+    names: &[(String, String, String)],
+    earlier: Vec<(Action, Vec<String>)>,
+    now: &Cells,
+    cells: &BTreeMap<String, Cells>,
     min_group_size: i64,
-) -> Result<Vec<FollowUpView>, AppError> {
-    let earlier = actions::earlier_actions(db, &ward.id, &round.period_start).await?;
-    if earlier.is_empty() {
-        return Ok(Vec::new());
-    }
-    let names: Vec<(String, String, String)> = {
-        let mut v = Vec::new();
-        for t in reports::themes_of_set(db, &round.theme_set_id).await? {
-            v.push((t.key.clone(), t.name_nl.clone(), t.name_en.clone()));
-        }
-        v
-    };
-    let now = cells_by_key(db, &ward.id, &round.id).await?;
-    let mut before_cache: HashMap<String, Cells> = HashMap::new();
+) -> Vec<FollowUpView> {
+    let none = Cells::new();
     let mut out = Vec::new();
     for (a, theme_keys) in earlier {
-        let Some(round_id) = a.round_id.clone() else {
+        let Some(round_id) = a.round_id.as_deref() else {
             continue;
         };
-        if !before_cache.contains_key(&round_id) {
-            let c = cells_by_key(db, &ward.id, &round_id).await?;
-            before_cache.insert(round_id.clone(), c);
-        }
-        let before = &before_cache[&round_id];
+        let before = cells.get(round_id).unwrap_or(&none);
         let themes = theme_keys
             .iter()
             .map(|k| {
@@ -105,7 +94,7 @@ pub async fn section(
                     min_group_size,
                 );
                 FollowUpTheme {
-                    name: super::theme_name(&names, k, tr.lang),
+                    name: super::theme_name(names, k, tr.lang),
                     rows: rows
                         .into_iter()
                         .map(|r| FollowUpRowView {
@@ -129,5 +118,5 @@ pub async fn section(
             themes,
         });
     }
-    Ok(out)
+    out
 }

@@ -1,0 +1,92 @@
+-- Positive and negative fragments per conversation and theme, kept by the database itself like
+-- conversation_tallies (0004): whoever writes fragments or their themes (coding, merge and split,
+-- import, demo, withdrawal), the counts follow. The ward report's comparison with earlier rounds
+-- and the follow-up of actions read these few rows instead of every fragment of those rounds.
+-- No reference to themes: a row may outlive its last code, and must not keep a theme from being
+-- removed.
+
+CREATE TABLE conversation_theme_tallies (
+    conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+    theme_id TEXT NOT NULL,
+    positive BIGINT NOT NULL DEFAULT 0,
+    negative BIGINT NOT NULL DEFAULT 0,
+    PRIMARY KEY (conversation_id, theme_id)
+) WITHOUT ROWID;
+
+INSERT INTO conversation_theme_tallies (conversation_id, theme_id, positive, negative)
+SELECT f.conversation_id, ft.theme_id,
+       SUM(CASE WHEN f.valence = 'positive' THEN 1 ELSE 0 END),
+       SUM(CASE WHEN f.valence = 'negative' THEN 1 ELSE 0 END)
+FROM fragment_themes ft JOIN fragments f ON f.id = ft.fragment_id
+WHERE f.valence IN ('positive', 'negative')
+GROUP BY f.conversation_id, ft.theme_id;
+
+-- A theme given to a coded fragment.
+CREATE TRIGGER fragment_theme_tally_insert AFTER INSERT ON fragment_themes
+BEGIN
+    INSERT INTO conversation_theme_tallies (conversation_id, theme_id, positive, negative)
+    SELECT f.conversation_id, NEW.theme_id, f.valence = 'positive', f.valence = 'negative'
+    FROM fragments f WHERE f.id = NEW.fragment_id AND f.valence IN ('positive', 'negative')
+    ON CONFLICT (conversation_id, theme_id) DO UPDATE
+    SET positive = positive + excluded.positive, negative = negative + excluded.negative;
+END;
+
+-- A theme taken off a fragment. When the fragment itself is deleted, its themes go by cascade
+-- after it; fragment_theme_tally_fragment_delete has counted them off already, and here the
+-- fragment is no longer found.
+CREATE TRIGGER fragment_theme_tally_delete AFTER DELETE ON fragment_themes
+BEGIN
+    UPDATE conversation_theme_tallies
+    SET positive = positive - (SELECT f.valence = 'positive' FROM fragments f WHERE f.id = OLD.fragment_id),
+        negative = negative - (SELECT f.valence = 'negative' FROM fragments f WHERE f.id = OLD.fragment_id)
+    WHERE theme_id = OLD.theme_id
+      AND conversation_id = (SELECT f.conversation_id FROM fragments f
+                             WHERE f.id = OLD.fragment_id AND f.valence IN ('positive', 'negative'));
+END;
+
+CREATE TRIGGER fragment_theme_tally_update AFTER UPDATE ON fragment_themes
+BEGIN
+    UPDATE conversation_theme_tallies
+    SET positive = positive - (SELECT f.valence = 'positive' FROM fragments f WHERE f.id = OLD.fragment_id),
+        negative = negative - (SELECT f.valence = 'negative' FROM fragments f WHERE f.id = OLD.fragment_id)
+    WHERE theme_id = OLD.theme_id
+      AND conversation_id = (SELECT f.conversation_id FROM fragments f
+                             WHERE f.id = OLD.fragment_id AND f.valence IN ('positive', 'negative'));
+    INSERT INTO conversation_theme_tallies (conversation_id, theme_id, positive, negative)
+    SELECT f.conversation_id, NEW.theme_id, f.valence = 'positive', f.valence = 'negative'
+    FROM fragments f WHERE f.id = NEW.fragment_id AND f.valence IN ('positive', 'negative')
+    ON CONFLICT (conversation_id, theme_id) DO UPDATE
+    SET positive = positive + excluded.positive, negative = negative + excluded.negative;
+END;
+
+-- A fragment recoded (or moved): its themes move from the old count to the new one.
+CREATE TRIGGER fragment_theme_tally_recode AFTER UPDATE OF valence, conversation_id ON fragments
+WHEN OLD.valence IS NOT NEW.valence OR OLD.conversation_id IS NOT NEW.conversation_id
+BEGIN
+    UPDATE conversation_theme_tallies
+    SET positive = positive - (OLD.valence IS 'positive'), negative = negative - (OLD.valence IS 'negative')
+    WHERE conversation_id = OLD.conversation_id
+      AND theme_id IN (SELECT theme_id FROM fragment_themes WHERE fragment_id = OLD.id);
+    INSERT INTO conversation_theme_tallies (conversation_id, theme_id, positive, negative)
+    SELECT NEW.conversation_id, ft.theme_id, NEW.valence IS 'positive', NEW.valence IS 'negative'
+    FROM fragment_themes ft WHERE ft.fragment_id = NEW.id
+    ON CONFLICT (conversation_id, theme_id) DO UPDATE
+    SET positive = positive + excluded.positive, negative = negative + excluded.negative;
+END;
+
+-- A fragment deleted: counted off while its themes are still there (they go by cascade).
+CREATE TRIGGER fragment_theme_tally_fragment_delete BEFORE DELETE ON fragments
+WHEN OLD.valence IN ('positive', 'negative')
+BEGIN
+    UPDATE conversation_theme_tallies
+    SET positive = positive - (OLD.valence = 'positive'), negative = negative - (OLD.valence = 'negative')
+    WHERE conversation_id = OLD.conversation_id
+      AND theme_id IN (SELECT theme_id FROM fragment_themes WHERE fragment_id = OLD.id)
+      -- Not when the whole conversation goes (a withdrawal): its tallies go with it.
+      AND EXISTS (SELECT 1 FROM conversations c WHERE c.id = OLD.conversation_id);
+END;
+
+-- A ward's triads of one round in code order: the report, its comparison with the previous round
+-- and the search for that round all start here (the old index on ward_id alone is its prefix).
+DROP INDEX triads_ward;
+CREATE INDEX triads_ward_round ON triads (ward_id, round_id, code);
