@@ -53,15 +53,27 @@ pub async fn insert_many<'a, T, const N: usize>(
     rows: &'a [T],
     values: impl Fn(&'a T) -> [Val<'a>; N],
 ) -> Result<(), StoreError> {
+    upsert_many(tx, head, "", rows, values).await
+}
+
+/// [`insert_many`] with a constant `tail` after the values, such as
+/// `ON CONFLICT (…) DO UPDATE SET …` (the same text in SQLite and PostgreSQL).
+pub async fn upsert_many<'a, T, const N: usize>(
+    tx: &mut Tx,
+    head: &'static str,
+    tail: &'static str,
+    rows: &'a [T],
+    values: impl Fn(&'a T) -> [Val<'a>; N],
+) -> Result<(), StoreError> {
     let numbered = matches!(tx, Tx::Postgres(_));
     let mut full_chunk_sql: Option<String> = None;
     for chunk in rows.chunks(ROWS_PER_INSERT) {
         let sql = if chunk.len() == ROWS_PER_INSERT {
             full_chunk_sql
-                .get_or_insert_with(|| values_sql(head, N, ROWS_PER_INSERT, numbered))
+                .get_or_insert_with(|| values_sql(head, N, ROWS_PER_INSERT, numbered) + tail)
                 .clone()
         } else {
-            values_sql(head, N, chunk.len(), numbered)
+            values_sql(head, N, chunk.len(), numbered) + tail
         };
         in_tx!(&mut *tx, |c| {
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));

@@ -357,9 +357,43 @@ pub async fn save_code(
         theme_ids.push(id.as_str());
     }
     let fragment_id = target.fragment_id.as_str();
-    let mut tx = db.begin().await?;
-    stamp_if_coded(&mut tx, conv).await?;
     let valence = (code.valence != Valence::None).then(|| code.valence.key());
+    let mut tx = db.begin().await?;
+    if let Tx::Sqlite(t) = &mut tx {
+        // SQLite has one writer: every statement is a trip to its thread while others wait for
+        // the write lock. So the save is one batch (sqlx binds `$n` in every statement of it).
+        let themes = serde_json::to_string(&theme_ids)
+            .map_err(|e| StoreError::Database(sqlx::Error::Encode(Box::new(e))))?;
+        let (total, open): (i64, i64) = sqlx::query_as(
+            "UPDATE fragments SET coded_at = $1
+               WHERE $7 AND conversation_id = $2 AND coded_at IS NULL;
+             UPDATE fragments SET valence = $3, coded_at = $1, coded_by = $4 WHERE id = $5;
+             DELETE FROM fragment_themes WHERE fragment_id = $5;
+             INSERT INTO fragment_themes (fragment_id, theme_id)
+               SELECT $5, value FROM json_each($6) WHERE true;
+             UPDATE conversations SET status = CASE WHEN EXISTS (
+                 SELECT 1 FROM fragments WHERE conversation_id = $2 AND coded_at IS NULL)
+               THEN 'checked' ELSE 'coded' END
+               WHERE id = $2 AND status IN ('checked', 'coded');
+             SELECT CAST(COUNT(*) AS BIGINT), CAST(COALESCE(SUM(CASE WHEN coded_at IS NULL THEN 1 ELSE 0 END), 0) AS BIGINT)
+               FROM fragments WHERE conversation_id = $2",
+        )
+        .bind(now())
+        .bind(&conv.id)
+        .bind(valence)
+        .bind(user_id)
+        .bind(fragment_id)
+        .bind(themes)
+        .bind(conv.status == "coded")
+        .fetch_one(&mut **t)
+        .await?;
+        tx.commit().await?;
+        return Ok(Progress {
+            coded: total - open,
+            total,
+        });
+    }
+    stamp_if_coded(&mut tx, conv).await?;
     in_tx!(&mut tx, |c| sqlx::query(
         "UPDATE fragments SET valence = $1, coded_at = $2, coded_by = $3 WHERE id = $4"
     )

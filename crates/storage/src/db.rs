@@ -133,8 +133,12 @@ impl Db {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
+            // No ping before each use: a SQLite connection is a file handle that cannot go
+            // stale, and the ping is a round trip to the connection's thread, as dear as a
+            // small query.
             let write = SqlitePoolOptions::new()
                 .max_connections(1)
+                .test_before_acquire(false)
                 .connect_with(opts.clone())
                 .await?;
             let read = if path == ":memory:" {
@@ -143,6 +147,7 @@ impl Db {
             } else {
                 SqlitePoolOptions::new()
                     .max_connections(8)
+                    .test_before_acquire(false)
                     .connect_with(opts.read_only(true))
                     .await?
             };

@@ -16,7 +16,7 @@ use driehoek_domain::themes::{MAX_LENGTH, validate_theme_key};
 
 use crate::bulk::{ROWS_PER_INSERT, Val, insert_many};
 use crate::db::{Db, StoreError, Tx, new_id, now};
-use crate::{in_tx, themes};
+use crate::{in_tx, tallies, themes};
 
 /// The name of the network an import creates in an empty database.
 pub const DEFAULT_NETWORK: &str = "Import";
@@ -269,6 +269,8 @@ pub async fn import(
     let stamp = now();
     let today = &stamp[..10];
     let mut tx = db.begin().await?;
+    // A million fragments are counted here, not row by row by the triggers.
+    tallies::pause(&mut tx).await?;
     let (network_id, network_name, network_created) =
         resolve_network(&mut tx, network, &stamp).await?;
     let mut report = ImportReport {
@@ -680,6 +682,7 @@ pub async fn import(
     // Fragments in file order, positions continuing per conversation, and their themes; one chunk
     // of fragments at a time, each followed by the theme links that are complete.
     let mut links: Vec<(String, &str)> = Vec::with_capacity(2 * ROWS_PER_INSERT);
+    let mut inserted = tallies::Inserted::default();
     for chunk in file.fragments.chunks(ROWS_PER_INSERT) {
         let mut rows = Vec::with_capacity(chunk.len());
         for f in chunk {
@@ -696,6 +699,8 @@ pub async fn import(
                     links.push((id.clone(), theme));
                 }
             }
+            let themes: Vec<&str> = links[first..].iter().map(|(_, t)| *t).collect();
+            inserted.fragment(&conversation_ids[conversation], f.valence, &themes);
             rows.push((id, conversation, position, f));
         }
         // As in coding, "none" is stored as no valence; coded_at marks the fragment coded.
@@ -735,6 +740,7 @@ pub async fn import(
         |(f, t)| [Val::Text(f), Val::Text(t)],
     )
     .await?;
+    tallies::resume(&mut tx, &inserted).await?;
     tx.commit().await?;
     Ok(report)
 }

@@ -24,6 +24,7 @@ pub mod rounds;
 pub mod scale;
 pub mod second_coding;
 pub mod structure;
+pub mod tallies;
 pub mod testing;
 pub mod theme_sets;
 pub mod themes;

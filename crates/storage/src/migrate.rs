@@ -29,7 +29,7 @@ pub const MIGRATIONS: &[Migration] = migrations![
     "0005_double_coding",
     "0006_act",
     "0007_indexes",
-    "0008_report_reads"
+    "0008_tallies_at_scale"
 ];
 
 /// Applies every migration not yet applied, each in its own transaction. Returns the names applied.

@@ -191,3 +191,52 @@ async fn theme_cells_equal_the_tally_of_the_themed_fragments() {
         assert!(multi_round > 0, "{}: no ward with several rounds", t.label);
     }
 }
+
+/// The import pauses the row-by-row counting and recounts its conversations before it commits:
+/// afterwards every count is right, also for conversations it appended to, and no pause is left.
+#[tokio::test]
+async fn tallies_are_right_after_an_import() {
+    use driehoek_storage::import;
+    let mut csv =
+        String::from("organisation,location,ward,round,triad,role,fragment,valence,themes\n");
+    for i in 0..300 {
+        let valence = ["positive", "negative", "none"][i % 3];
+        let themes = ["food_drink", "food_drink|attention_respect", "Veiligheid"][(i / 2) % 3];
+        csv.push_str(&format!(
+            "Zorg A,Hof,Afdeling {},Voorjaar,T-{:02},{},\"Fragment {i}\",{valence},{themes}\n",
+            i % 2,
+            i % 12,
+            ["resident", "family", "staff"][(i / 5) % 3],
+        ));
+    }
+    for t in databases().await {
+        demo::fill(&t.db, &|p| format!("plain:{p}")).await.unwrap();
+        let file = import::read_csv(csv.as_bytes()).unwrap();
+        for _ in 0..2 {
+            import::import(&t.db, &file, Some("Importnetwerk"), "t.csv")
+                .await
+                .unwrap();
+            tallies_match_fragments(&t.db, t.label).await;
+            theme_tallies_match_fragments(&t.db, t.label).await;
+        }
+        let counted: i64 = read!(&t.db, |c| {
+            sqlx::query_scalar(
+            "SELECT CAST(SUM(x.positive + x.negative) AS BIGINT) FROM conversation_theme_tallies x
+             JOIN conversations c ON c.id = x.conversation_id JOIN triads t ON t.id = c.triad_id
+             JOIN rounds r ON r.id = t.round_id JOIN organisations o ON o.id = r.organisation_id
+             WHERE o.name = 'Zorg A'"
+        )
+        .fetch_one(c)
+        .await
+        })
+        .unwrap();
+        assert!(counted >= 400, "{}: {counted}", t.label);
+        let paused: i64 = read!(&t.db, |c| sqlx::query_scalar(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM tally_pause"
+        )
+        .fetch_one(c)
+        .await)
+        .unwrap();
+        assert_eq!(paused, 0, "{}", t.label);
+    }
+}

@@ -5,6 +5,11 @@
 -- No reference to themes: a row may outlive its last code, and must not keep a theme from being
 -- removed.
 
+-- A bulk writer (the import) may pause the counting of inserted fragments and themes, row by row,
+-- and add what it counted itself before it commits (storage/src/tallies.rs). The pause is a row
+-- in this table written inside the writer's own transaction, so no other writer ever sees it.
+CREATE TABLE tally_pause (paused BIGINT NOT NULL);
+
 CREATE TABLE conversation_theme_tallies (
     conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
     theme_id TEXT NOT NULL,
@@ -23,6 +28,7 @@ GROUP BY f.conversation_id, ft.theme_id;
 
 -- A theme given to a coded fragment.
 CREATE TRIGGER fragment_theme_tally_insert AFTER INSERT ON fragment_themes
+WHEN NOT EXISTS (SELECT 1 FROM tally_pause)
 BEGIN
     INSERT INTO conversation_theme_tallies (conversation_id, theme_id, positive, negative)
     SELECT f.conversation_id, NEW.theme_id, f.valence = 'positive', f.valence = 'negative'
@@ -90,3 +96,13 @@ END;
 -- and the search for that round all start here (the old index on ward_id alone is its prefix).
 DROP INDEX triads_ward;
 CREATE INDEX triads_ward_round ON triads (ward_id, round_id, code);
+
+-- The valence count of 0004 pauses in the same way.
+DROP TRIGGER fragment_tally_insert;
+CREATE TRIGGER fragment_tally_insert AFTER INSERT ON fragments
+WHEN NEW.valence IN ('positive', 'negative') AND NOT EXISTS (SELECT 1 FROM tally_pause)
+BEGIN
+    UPDATE conversation_tallies
+    SET positive = positive + (NEW.valence = 'positive'), negative = negative + (NEW.valence = 'negative')
+    WHERE conversation_id = NEW.conversation_id;
+END;

@@ -5,6 +5,11 @@
 -- No reference to themes: a row may outlive its last code, and must not keep a theme from being
 -- removed.
 
+-- A bulk writer (the import) may pause the counting of inserted fragments and themes, row by row,
+-- and add what it counted itself before it commits (storage/src/tallies.rs). The pause is a row
+-- in this table written inside the writer's own transaction, so no other writer ever sees it.
+CREATE TABLE tally_pause (paused BIGINT NOT NULL);
+
 CREATE TABLE conversation_theme_tallies (
     conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
     theme_id TEXT NOT NULL,
@@ -26,6 +31,9 @@ GROUP BY f.conversation_id, ft.theme_id;
 -- already, and here the fragment is no longer found.
 CREATE FUNCTION fragment_theme_tally() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    IF TG_OP = 'INSERT' AND EXISTS (SELECT 1 FROM tally_pause) THEN
+        RETURN NULL;
+    END IF;
     IF TG_OP IN ('DELETE', 'UPDATE') THEN
         UPDATE conversation_theme_tallies x
         SET positive = x.positive - (f.valence = 'positive')::int, negative = x.negative - (f.valence = 'negative')::int
@@ -87,3 +95,22 @@ EXECUTE FUNCTION fragment_theme_tally_fragment_delete();
 -- and the search for that round all start here (the old index on ward_id alone is its prefix).
 DROP INDEX triads_ward;
 CREATE INDEX triads_ward_round ON triads (ward_id, round_id, code);
+
+-- The valence count of 0004 pauses in the same way.
+CREATE OR REPLACE FUNCTION fragment_tally() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' AND EXISTS (SELECT 1 FROM tally_pause) THEN
+        RETURN NULL;
+    END IF;
+    IF TG_OP IN ('DELETE', 'UPDATE') AND OLD.valence IN ('positive', 'negative') THEN
+        UPDATE conversation_tallies
+        SET positive = positive - (OLD.valence = 'positive')::int, negative = negative - (OLD.valence = 'negative')::int
+        WHERE conversation_id = OLD.conversation_id;
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.valence IN ('positive', 'negative') THEN
+        UPDATE conversation_tallies
+        SET positive = positive + (NEW.valence = 'positive')::int, negative = negative + (NEW.valence = 'negative')::int
+        WHERE conversation_id = NEW.conversation_id;
+    END IF;
+    RETURN NULL;
+END; $$;
