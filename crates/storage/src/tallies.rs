@@ -46,6 +46,9 @@ impl<'a> Inserted<'a> {
     }
 }
 
+/// (conversation, theme) with its positive and negative count.
+type ThemeCount<'a> = ((&'a str, &'a str), (i64, i64));
+
 /// Adds what was inserted to the kept counts and ends the pause.
 pub async fn resume(tx: &mut Tx, inserted: &Inserted<'_>) -> Result<(), StoreError> {
     let conversations: Vec<(&&str, &(i64, i64))> = inserted.conversations.iter().collect();
@@ -59,7 +62,7 @@ pub async fn resume(tx: &mut Tx, inserted: &Inserted<'_>) -> Result<(), StoreErr
         |(id, (p, n))| [Val::Text(id), Val::Int(*p), Val::Int(*n)],
     )
     .await?;
-    let themes: Vec<(&(&str, &str), &(i64, i64))> = inserted.themes.iter().collect();
+    let themes: Vec<ThemeCount> = inserted.themes.iter().map(|(k, v)| (*k, *v)).collect();
     upsert_many(
         tx,
         "INSERT INTO conversation_theme_tallies (conversation_id, theme_id, positive, negative)",

@@ -197,17 +197,20 @@ async fn theme_cells_equal_the_tally_of_the_themed_fragments() {
 #[tokio::test]
 async fn tallies_are_right_after_an_import() {
     use driehoek_storage::import;
+    use std::fmt::Write;
     let mut csv =
         String::from("organisation,location,ward,round,triad,role,fragment,valence,themes\n");
     for i in 0..300 {
         let valence = ["positive", "negative", "none"][i % 3];
         let themes = ["food_drink", "food_drink|attention_respect", "Veiligheid"][(i / 2) % 3];
-        csv.push_str(&format!(
-            "Zorg A,Hof,Afdeling {},Voorjaar,T-{:02},{},\"Fragment {i}\",{valence},{themes}\n",
+        writeln!(
+            csv,
+            "Zorg A,Hof,Afdeling {},Voorjaar,T-{:02},{},\"Fragment {i}\",{valence},{themes}",
             i % 2,
             i % 12,
             ["resident", "family", "staff"][(i / 5) % 3],
-        ));
+        )
+        .unwrap();
     }
     for t in databases().await {
         demo::fill(&t.db, &|p| format!("plain:{p}")).await.unwrap();
