@@ -96,6 +96,9 @@ END;
 -- and the search for that round all start here (the old index on ward_id alone is its prefix).
 DROP INDEX triads_ward;
 CREATE INDEX triads_ward_round ON triads (ward_id, round_id, code);
+-- From triads to their conversations' ids without reading the conversations: the network
+-- overview joins 108,800 of them to their tallies (SQLite shell, 5 years: 167 → 70–92 ms).
+CREATE INDEX conversations_triad_id ON conversations (triad_id, id);
 
 -- The valence count of 0004 pauses in the same way.
 DROP TRIGGER fragment_tally_insert;
