@@ -95,6 +95,81 @@ pub async fn tenant_of(db: &Db, user_id: &str) -> Result<Tenant, StoreError> {
     })
 }
 
+/// A user with one of their role assignments (none: NULLs), as [`account`] and
+/// [`session_account`] read them; the session's CSRF token where there is a session.
+#[derive(sqlx::FromRow)]
+struct AccountRow {
+    csrf_token: Option<String>,
+    #[sqlx(flatten)]
+    user: User,
+    role: Option<String>,
+    role_network_id: Option<String>,
+    role_organisation_id: Option<String>,
+    role_location_id: Option<String>,
+    role_ward_id: Option<String>,
+}
+
+const ACCOUNT_COLUMNS: &str =
+    "u.id, u.email, u.display_name, u.language, u.network_id, u.organisation_id, u.created_at,
+    ra.role, ra.network_id AS role_network_id, ra.organisation_id AS role_organisation_id,
+    ra.location_id AS role_location_id, ra.ward_id AS role_ward_id
+    FROM users u LEFT JOIN role_assignments ra ON ra.user_id = u.id";
+
+/// The user and tenant of [`AccountRow`]s of one user; None without rows.
+fn fold_account(rows: Vec<AccountRow>) -> Option<(User, Tenant, Option<String>)> {
+    let grants = rows
+        .iter()
+        .filter_map(|r| {
+            Some(Grant {
+                role: Role::parse(r.role.as_deref()?)?,
+                path: NodePath {
+                    network: r.role_network_id.clone()?,
+                    organisation: r.role_organisation_id.clone(),
+                    location: r.role_location_id.clone(),
+                    ward: r.role_ward_id.clone(),
+                },
+            })
+        })
+        .collect();
+    let first = rows.into_iter().next()?;
+    let tenant = Tenant {
+        user_id: first.user.id.clone(),
+        grants,
+    };
+    Some((first.user, tenant, first.csrf_token))
+}
+
+/// The signed-in user's account and tenant (their role assignments) in one query.
+pub async fn account(db: &Db, user_id: &str) -> Result<(User, Tenant), StoreError> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT CAST(NULL AS TEXT) AS csrf_token, {ACCOUNT_COLUMNS} WHERE u.id = $1"
+    ));
+    let rows: Vec<AccountRow> =
+        read!(db, |c| sqlx::query_as(sql).bind(user_id).fetch_all(c).await)?;
+    fold_account(rows)
+        .map(|(u, t, _)| (u, t))
+        .ok_or(StoreError::NotFound)
+}
+
+/// The account, tenant and CSRF token of a live session, in one query: every request with a
+/// session cookie needs them.
+pub async fn session_account(
+    db: &Db,
+    token_hash: &str,
+) -> Result<Option<(User, Tenant, String)>, StoreError> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT s.csrf_token, {ACCOUNT_COLUMNS}
+         JOIN sessions s ON s.user_id = u.id
+         WHERE s.token_hash = $1 AND s.expires_at > $2"
+    ));
+    let rows: Vec<AccountRow> = read!(db, |c| sqlx::query_as(sql)
+        .bind(token_hash)
+        .bind(now())
+        .fetch_all(c)
+        .await)?;
+    Ok(fold_account(rows).and_then(|(u, t, csrf)| Some((u, t, csrf?))))
+}
+
 /// The signed-in user's own account.
 pub async fn me(db: &Db, tenant: &Tenant) -> Result<User, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!("{USER} WHERE id = $1"));

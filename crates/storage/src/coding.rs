@@ -291,27 +291,49 @@ pub async fn target(
     tenant: &Tenant,
     fragment_id: &str,
 ) -> Result<CodingTarget, StoreError> {
-    let row: Option<TargetRow> = read!(db, |c| {
-        sqlx::query_as(
+    // One query for what three would read (fragment, ward, themes): it runs on every save.
+    let themes = match db {
+        Db::Sqlite { .. } => {
+            "SELECT json_group_array(json_array(th.key, th.id) ORDER BY th.position) FROM themes th WHERE th.theme_set_id = r.theme_set_id"
+        }
+        Db::Postgres(_) => {
+            "SELECT CAST(json_agg(json_build_array(th.key, th.id) ORDER BY th.position) AS TEXT) FROM themes th WHERE th.theme_set_id = r.theme_set_id"
+        }
+    };
+    let sql = format!(
         "SELECT f.position, f.speaker, f.text, c.id, c.perspective, c.status, t.id AS triad_id,
-                t.code AS triad_code, t.ward_id, r.id AS round_id, r.name AS round_name, r.theme_set_id
+                t.code AS triad_code, t.ward_id, r.id AS round_id, r.name AS round_name, r.theme_set_id,
+                w.location_id, l.organisation_id, o.network_id, w.name AS ward_name,
+                w.created_at AS ward_created_at, ({themes}) AS themes
          FROM fragments f JOIN conversations c ON c.id = f.conversation_id
          JOIN triads t ON t.id = c.triad_id JOIN rounds r ON r.id = t.round_id
+         JOIN wards w ON w.id = t.ward_id JOIN locations l ON l.id = w.location_id
+         JOIN organisations o ON o.id = l.organisation_id
          WHERE f.id = $1"
-    )
-    .bind(fragment_id)
-    .fetch_optional(c)
-    .await
+    );
+    let row: Option<TargetRow> = read!(db, |c| {
+        sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(fragment_id)
+            .fetch_optional(c)
+            .await
     })?;
     let row = row.ok_or(StoreError::NotFound)?;
-    let ward = structure::ward(db, tenant, &row.conv.ward_id).await?;
-    if !may_code(tenant, &ward.path()) {
+    let ward = Ward {
+        id: row.conv.ward_id.clone(),
+        location_id: row.location_id,
+        organisation_id: row.organisation_id,
+        network_id: row.network_id,
+        name: row.ward_name,
+        created_at: row.ward_created_at,
+    };
+    if !tenant.sees(&ward.path()) || !may_code(tenant, &ward.path()) {
         return Err(StoreError::NotFound);
     }
     if !CODABLE.contains(&row.conv.status.as_str()) {
         return Err(StoreError::Conflict("coding-not-checked"));
     }
-    let themes = theme_keys(db, &row.conv.theme_set_id).await?;
+    let themes: Vec<(String, String)> = serde_json::from_str(row.themes.as_deref().unwrap_or("[]"))
+        .map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e))))?;
     Ok(CodingTarget {
         ward,
         conv: row.conv,
@@ -323,7 +345,8 @@ pub async fn target(
     })
 }
 
-/// The columns [`target`] reads: the fragment and its conversation as [`conversation`] has it.
+/// The columns [`target`] reads: the fragment and its conversation as [`conversation`] has it,
+/// its ward, and its round's themes as a JSON array of [key, id] pairs.
 #[derive(sqlx::FromRow)]
 struct TargetRow {
     position: i64,
@@ -331,6 +354,12 @@ struct TargetRow {
     text: String,
     #[sqlx(flatten)]
     conv: CodingConversation,
+    location_id: String,
+    organisation_id: String,
+    network_id: String,
+    ward_name: String,
+    ward_created_at: String,
+    themes: Option<String>,
 }
 
 /// The (key, id) pairs of the themes of a set.

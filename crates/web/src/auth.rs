@@ -110,13 +110,25 @@ pub async fn context(State(app): State<AppState>, req: Request, next: Next) -> R
         .and_then(|v| v.strip_prefix("Bearer "))
     {
         bearer = true;
-        if let Ok(Some(user_id)) = accounts::token_user(&app.db, &sha256(token.trim())).await {
-            auth = load(&app, &user_id, None).await;
+        if let Ok(Some(user_id)) = accounts::token_user(&app.db, &sha256(token.trim())).await
+            && let Ok((user, tenant)) = accounts::account(&app.db, &user_id).await
+        {
+            let authed = Authed {
+                user,
+                tenant,
+                session_hash: None,
+            };
+            auth = Some((authed, None));
         }
     } else if let Some(token) = jar.get(SESSION_COOKIE) {
         let hash = sha256(token);
-        if let Ok(Some(s)) = accounts::session(&app.db, &hash).await {
-            auth = load(&app, &s.user_id, Some((hash, s.csrf_token))).await;
+        if let Ok(Some((user, tenant, csrf))) = accounts::session_account(&app.db, &hash).await {
+            let authed = Authed {
+                user,
+                tenant,
+                session_hash: Some(hash),
+            };
+            auth = Some((authed, Some(csrf)));
         }
     }
     let session_csrf = auth
@@ -209,27 +221,6 @@ pub async fn context(State(app): State<AppState>, req: Request, next: Next) -> R
 /// (method.md §5: no tracking) and the static files they load.
 pub fn cookieless(path: &str) -> bool {
     path.starts_with("/p/") || path.starts_with("/assets/")
-}
-
-async fn load(
-    app: &AppState,
-    user_id: &str,
-    session: Option<(String, String)>,
-) -> Option<(Authed, Option<String>)> {
-    let tenant = accounts::tenant_of(&app.db, user_id).await.ok()?;
-    let user = accounts::me(&app.db, &tenant).await.ok()?;
-    let (session_hash, csrf) = match session {
-        Some((h, c)) => (Some(h), Some(c)),
-        None => (None, None),
-    };
-    Some((
-        Authed {
-            user,
-            tenant,
-            session_hash,
-        },
-        csrf,
-    ))
 }
 
 pub fn query_param(query: &str, name: &str) -> Option<String> {
