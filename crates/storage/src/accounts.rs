@@ -170,16 +170,6 @@ pub async fn session_account(
     Ok(fold_account(rows).and_then(|(u, t, csrf)| Some((u, t, csrf?))))
 }
 
-/// The signed-in user's own account.
-pub async fn me(db: &Db, tenant: &Tenant) -> Result<User, StoreError> {
-    let sql = sqlx::AssertSqlSafe(format!("{USER} WHERE id = $1"));
-    read!(db, |c| sqlx::query_as(sql)
-        .bind(&tenant.user_id)
-        .fetch_optional(c)
-        .await)?
-    .ok_or(StoreError::NotFound)
-}
-
 /// An account the tenant manages (or their own); anything else is NotFound.
 pub async fn user(db: &Db, tenant: &Tenant, id: &str) -> Result<User, StoreError> {
     let sql = sqlx::AssertSqlSafe(format!("{USER} WHERE id = $1"));
@@ -488,13 +478,6 @@ pub async fn set_language(db: &Db, tenant: &Tenant, language: &str) -> Result<()
 
 // ----- sessions -----
 
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct SessionRow {
-    pub user_id: String,
-    pub csrf_token: String,
-    pub expires_at: String,
-}
-
 pub async fn create_session(
     db: &Db,
     token_hash: &str,
@@ -515,19 +498,6 @@ pub async fn create_session(
     .await.map(|r| r.rows_affected())
     })?;
     Ok(())
-}
-
-/// The live session with this token hash; expired sessions are not returned.
-pub async fn session(db: &Db, token_hash: &str) -> Result<Option<SessionRow>, StoreError> {
-    Ok(read!(db, |c| {
-        sqlx::query_as(
-        "SELECT user_id, csrf_token, expires_at FROM sessions WHERE token_hash = $1 AND expires_at > $2"
-    )
-    .bind(token_hash)
-    .bind(now())
-    .fetch_optional(c)
-    .await
-    })?)
 }
 
 pub async fn end_session(db: &Db, token_hash: &str) -> Result<(), StoreError> {

@@ -171,7 +171,8 @@ pub async fn themed_fragments(
 /// since a later round may use a new version of the theme set; only themes of the round's own
 /// set count. Counted from the per-conversation theme tallies the database keeps (migration
 /// 0008), so comparing with earlier rounds reads a few hundred rows per round instead of every
-/// fragment.
+/// fragment. A triad has one conversation per perspective and a conversation one tally per theme
+/// (keys are unique within a set), so each row of a group is another triad: `COUNT(*)`.
 #[derive(Debug, Clone, sqlx::FromRow, Serialize)]
 pub struct RoundThemeCell {
     pub round_id: String,
@@ -197,7 +198,7 @@ pub async fn theme_cells_of_rounds(
         "SELECT t.round_id, th.key AS theme_key, c.perspective,
                 CAST(SUM(x.positive) AS BIGINT) AS positive,
                 CAST(SUM(x.negative) AS BIGINT) AS negative,
-                CAST(COUNT(DISTINCT t.id) AS BIGINT) AS triads
+                CAST(COUNT(*) AS BIGINT) AS triads
          FROM triads t
          JOIN rounds r ON r.id = t.round_id
          JOIN conversations c ON c.triad_id = t.id
@@ -313,15 +314,4 @@ pub async fn triad_fragments(db: &Db, triad_id: &str) -> Result<Vec<TriadFragmen
         }
     }
     Ok(out)
-}
-
-/// The theme set of a round (no tenant check: the caller has checked the ward and gets the round
-/// id from the ward's own records).
-pub async fn round_theme_set(db: &Db, round_id: &str) -> Result<Option<String>, StoreError> {
-    Ok(read!(db, |c| sqlx::query_scalar(
-        "SELECT theme_set_id FROM rounds WHERE id = $1"
-    )
-    .bind(round_id)
-    .fetch_optional(c)
-    .await)?)
 }

@@ -331,7 +331,12 @@ async fn names_are_unique_and_deletion_is_real_but_careful() {
         accounts::delete_user(&t.db, &coord, "c@x.nl", &uid)
             .await
             .unwrap();
-        assert!(accounts::session(&t.db, "hash").await.unwrap().is_none());
+        assert!(
+            accounts::session_account(&t.db, "hash")
+                .await
+                .unwrap()
+                .is_none()
+        );
         let roles: i64 = read!(&t.db, |c| sqlx::query_scalar(
             "SELECT COUNT(*) FROM role_assignments"
         )
@@ -370,7 +375,10 @@ async fn expired_sessions_do_not_count() {
         .await
         .unwrap();
         assert!(
-            accounts::session(&t.db, "old").await.unwrap().is_none(),
+            accounts::session_account(&t.db, "old")
+                .await
+                .unwrap()
+                .is_none(),
             "{}",
             t.label
         );
