@@ -1,6 +1,8 @@
 //! Many rows in few statements: multi-row `INSERT … VALUES (…), (…)` inside the caller's
 //! transaction. Used where thousands of rows arrive at once (imports, generated networks).
 
+use std::sync::Arc;
+
 use crate::db::{StoreError, Tx};
 use crate::in_tx;
 
@@ -11,6 +13,9 @@ pub const ROWS_PER_INSERT: usize = 500;
 #[derive(Debug, Clone, Copy)]
 pub enum Val<'a> {
     Text(&'a str),
+    /// A text bound many times (an id, a time stamp): the SQLite driver copies a `&str` into a
+    /// new allocation for every bind, a shared text only counts one more reference.
+    Shared(&'a Arc<str>),
     OptText(Option<&'a str>),
     Int(i64),
     Bool(bool),
@@ -81,6 +86,7 @@ pub async fn upsert_many<'a, T, const N: usize>(
                 for v in values(row) {
                     q = match v {
                         Val::Text(s) => q.bind(s),
+                        Val::Shared(s) => q.bind(Arc::clone(s)),
                         Val::OptText(s) => q.bind(s),
                         Val::Int(i) => q.bind(i),
                         Val::Bool(b) => q.bind(b),

@@ -9,6 +9,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::io::{BufRead, BufReader, Read};
+use std::sync::Arc;
 
 use driehoek_domain::Valence;
 use driehoek_domain::import::{self, CodedFile, LineError, Problems, RowProblem, WardConflict};
@@ -600,7 +601,7 @@ pub async fn import(
         .map(|t| import::theme_match_key(t))
         .collect();
     // (set, theme index) → theme id, filled as fragments need it.
-    let mut resolved: HashMap<(&str, u32), String> = HashMap::new();
+    let mut resolved: HashMap<(&str, u32), Arc<str>> = HashMap::new();
     let mut import_themes: Vec<(String, String, String)> = Vec::new(); // (id, key, name)
     let mut import_theme_of: HashMap<u32, String> = HashMap::new();
     let mut used_keys: HashSet<String> = HashSet::new();
@@ -635,7 +636,7 @@ pub async fn import(
                     })
                     .clone()
             };
-            resolved.insert((set, t), id);
+            resolved.insert((set, t), Arc::from(id));
         }
     }
     if !import_themes.is_empty() {
@@ -679,70 +680,98 @@ pub async fn import(
             .collect();
     }
 
-    // Fragments in file order, positions continuing per conversation, and their themes; one chunk
-    // of fragments at a time, each followed by the theme links that are complete.
-    let mut links: Vec<(String, &str)> = Vec::with_capacity(2 * ROWS_PER_INSERT);
-    let mut inserted = tallies::Inserted::default();
-    for chunk in file.fragments.chunks(ROWS_PER_INSERT) {
-        let mut rows = Vec::with_capacity(chunk.len());
-        for f in chunk {
-            let conversation = f.conversation as usize;
-            let position = next_position[conversation];
-            next_position[conversation] += 1;
-            let id = new_id();
-            let set = round_set_of[file.triads[file.conversations[conversation].triad].round];
-            // Two names may be one theme: "safety" and "Veiligheid" in the default set.
-            let first = links.len();
-            for &t in &file.fragment_themes[f.themes.start as usize..f.themes.end as usize] {
-                let theme = resolved[&(set, t)].as_str();
-                if !links[first..].iter().any(|(_, known)| *known == theme) {
-                    links.push((id.clone(), theme));
+    // Fragments in file order, positions continuing per conversation, and their themes. One
+    // side makes the rows of a chunk while the other writes the previous one: SQLite executes on
+    // its own thread, so making the rows (ids, positions, theme links, tallies) costs no time
+    // beside it. Both run on this task (joined), so they may borrow the file.
+    let (to_writer, mut chunks) = tokio::sync::mpsc::channel::<Chunk>(2);
+    // Texts written once per row are shared, not copied for every bind.
+    let shared_conversation_ids: Vec<Arc<str>> =
+        conversation_ids.iter().map(|id| Arc::from(id.as_str())).collect();
+    let shared_stamp: Arc<str> = Arc::from(stamp.as_str());
+    let participant: Arc<str> = Arc::from("participant");
+    let make = async {
+        let mut inserted = tallies::Inserted::default();
+        // Theme links wait here until a full statement's worth is complete.
+        let mut links: Vec<(Arc<str>, &Arc<str>)> = Vec::with_capacity(3 * ROWS_PER_INSERT);
+        let mut batches = file.fragments.chunks(ROWS_PER_INSERT).peekable();
+        while let Some(batch) = batches.next() {
+            let mut rows = Vec::with_capacity(batch.len());
+            for f in batch {
+                let conversation = f.conversation as usize;
+                let position = next_position[conversation];
+                next_position[conversation] += 1;
+                let id: Arc<str> = Arc::from(new_id());
+                let set = round_set_of[file.triads[file.conversations[conversation].triad].round];
+                // Two names may be one theme: "safety" and "Veiligheid" in the default set.
+                let first = links.len();
+                for &t in &file.fragment_themes[f.themes.start as usize..f.themes.end as usize] {
+                    let theme = &resolved[&(set, t)];
+                    if !links[first..].iter().any(|(_, known)| *known == theme) {
+                        links.push((Arc::clone(&id), theme));
+                    }
                 }
+                let themes: Vec<&str> = links[first..].iter().map(|(_, t)| &***t).collect();
+                inserted.fragment(&conversation_ids[conversation], f.valence, &themes);
+                rows.push((id, conversation, position, f));
             }
-            let themes: Vec<&str> = links[first..].iter().map(|(_, t)| *t).collect();
-            inserted.fragment(&conversation_ids[conversation], f.valence, &themes);
-            rows.push((id, conversation, position, f));
+            let complete = if batches.peek().is_some() {
+                links.len() - links.len() % ROWS_PER_INSERT
+            } else {
+                links.len()
+            };
+            let links = links.drain(..complete).collect();
+            if to_writer.send(Chunk { rows, links }).await.is_err() {
+                break; // the writer stopped at an error, which it returns
+            }
         }
-        // As in coding, "none" is stored as no valence; coded_at marks the fragment coded.
-        insert_many(
-            &mut tx,
-            "INSERT INTO fragments (id, conversation_id, position, speaker, text, valence, coded_at)",
-            &rows,
-            |(id, c, pos, f)| {
-                [
-                    Val::Text(id),
-                    Val::Text(&conversation_ids[*c]),
-                    Val::Int(*pos),
-                    Val::Text("participant"),
-                    Val::Text(&f.text),
-                    Val::OptText((f.valence != Valence::None).then(|| f.valence.key())),
-                    Val::Text(&stamp),
-                ]
-            },
-        )
-        .await?;
-        let complete = links.len() - links.len() % ROWS_PER_INSERT;
-        let batch: Vec<(String, &str)> = links.drain(..complete).collect();
-        report.fragment_themes += batch.len();
-        insert_many(
-            &mut tx,
-            "INSERT INTO fragment_themes (fragment_id, theme_id)",
-            &batch,
-            |(f, t)| [Val::Text(f), Val::Text(t)],
-        )
-        .await?;
-    }
-    report.fragment_themes += links.len();
-    insert_many(
-        &mut tx,
-        "INSERT INTO fragment_themes (fragment_id, theme_id)",
-        &links,
-        |(f, t)| [Val::Text(f), Val::Text(t)],
-    )
-    .await?;
+        drop(to_writer);
+        inserted
+    };
+    let write = async {
+        let mut linked = 0;
+        while let Some(chunk) = chunks.recv().await {
+            // As in coding, "none" is stored as no valence; coded_at marks the fragment coded.
+            insert_many(
+                &mut tx,
+                "INSERT INTO fragments (id, conversation_id, position, speaker, text, valence, coded_at)",
+                &chunk.rows,
+                |(id, c, pos, f)| {
+                    [
+                        Val::Shared(id),
+                        Val::Shared(&shared_conversation_ids[*c]),
+                        Val::Int(*pos),
+                        Val::Shared(&participant),
+                        Val::Text(&f.text),
+                        Val::OptText((f.valence != Valence::None).then(|| f.valence.key())),
+                        Val::Shared(&shared_stamp),
+                    ]
+                },
+            )
+            .await?;
+            insert_many(
+                &mut tx,
+                "INSERT INTO fragment_themes (fragment_id, theme_id)",
+                &chunk.links,
+                |(f, t)| [Val::Shared(f), Val::Shared(t)],
+            )
+            .await?;
+            linked += chunk.links.len();
+        }
+        Ok::<usize, StoreError>(linked)
+    };
+    let (inserted, linked) = tokio::join!(make, write);
+    report.fragment_themes = linked?;
     tallies::resume(&mut tx, &inserted).await?;
     tx.commit().await?;
     Ok(report)
+}
+
+/// The rows of one chunk of fragments, (id, conversation index, position, fragment), and the
+/// theme links (fragment id, theme id) ready to be written after them.
+struct Chunk<'a> {
+    rows: Vec<(Arc<str>, usize, i64, &'a import::Fragment)>,
+    links: Vec<(Arc<str>, &'a Arc<str>)>,
 }
 
 #[cfg(test)]

@@ -29,7 +29,9 @@ pub const MIGRATIONS: &[Migration] = migrations![
     "0005_double_coding",
     "0006_act",
     "0007_indexes",
-    "0008_tallies_at_scale"
+    "0008_tallies_at_scale",
+    "0009_fragment_themes_without_rowid",
+    "0010_ward_theme_cells"
 ];
 
 /// Applies every migration not yet applied, each in its own transaction. Returns the names applied.

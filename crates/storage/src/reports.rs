@@ -169,10 +169,10 @@ pub async fn themed_fragments(
 /// behind them, of several rounds of one ward in one query: what
 /// [`driehoek_domain::report::tally`] makes of each round's [`themed_fragments`]. By theme key,
 /// since a later round may use a new version of the theme set; only themes of the round's own
-/// set count. Counted from the per-conversation theme tallies the database keeps (migration
-/// 0008), so comparing with earlier rounds reads a few hundred rows per round instead of every
-/// fragment. A triad has one conversation per perspective and a conversation one tally per theme
-/// (keys are unique within a set), so each row of a group is another triad: `COUNT(*)`.
+/// set count. Read from the cells per ward, round, theme and perspective that the database keeps
+/// from its per-conversation theme tallies (migrations 0008 and 0010), so comparing with earlier
+/// rounds reads some sixty rows per round instead of every fragment or tally. Keys are unique
+/// within a set, so each group holds one theme's cell.
 #[derive(Debug, Clone, sqlx::FromRow, Serialize)]
 pub struct RoundThemeCell {
     pub round_id: String,
@@ -195,17 +195,15 @@ pub async fn theme_cells_of_rounds(
         .map(|i| format!("${}", i + 2))
         .collect();
     let sql = format!(
-        "SELECT t.round_id, th.key AS theme_key, c.perspective,
-                CAST(SUM(x.positive) AS BIGINT) AS positive,
-                CAST(SUM(x.negative) AS BIGINT) AS negative,
-                CAST(COUNT(*) AS BIGINT) AS triads
-         FROM triads t
-         JOIN rounds r ON r.id = t.round_id
-         JOIN conversations c ON c.triad_id = t.id
-         JOIN conversation_theme_tallies x ON x.conversation_id = c.id
-         JOIN themes th ON th.id = x.theme_id AND th.theme_set_id = r.theme_set_id
-         WHERE t.ward_id = $1 AND t.round_id IN ({}) AND x.positive + x.negative > 0
-         GROUP BY t.round_id, th.key, c.perspective",
+        "SELECT w.round_id, th.key AS theme_key, w.perspective,
+                CAST(SUM(w.positive) AS BIGINT) AS positive,
+                CAST(SUM(w.negative) AS BIGINT) AS negative,
+                CAST(SUM(w.triads) AS BIGINT) AS triads
+         FROM ward_theme_cells w
+         JOIN rounds r ON r.id = w.round_id
+         JOIN themes th ON th.id = w.theme_id AND th.theme_set_id = r.theme_set_id
+         WHERE w.ward_id = $1 AND w.round_id IN ({}) AND w.positive + w.negative > 0
+         GROUP BY w.round_id, th.key, w.perspective",
         placeholders.join(", ")
     );
     Ok(read!(db, |c| {

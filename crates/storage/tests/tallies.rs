@@ -45,6 +45,40 @@ async fn theme_tallies_match_fragments(db: &driehoek_storage::Db, label: &str) {
     assert_eq!(extra, 0, "{label}: theme tallies count what is not there");
 }
 
+/// The cells per ward, round, theme and perspective equal the sum of their conversations' theme
+/// tallies, with the number of triads that told about the theme; nothing negative, nothing left
+/// over of deleted triads.
+async fn ward_cells_match_tallies(db: &driehoek_storage::Db, label: &str) {
+    let expected = "SELECT t.ward_id, t.round_id, x.theme_id, c.perspective,
+                SUM(x.positive) AS p, SUM(x.negative) AS n,
+                SUM(CASE WHEN x.positive + x.negative > 0 THEN 1 ELSE 0 END) AS k
+         FROM conversation_theme_tallies x JOIN conversations c ON c.id = x.conversation_id
+         JOIN triads t ON t.id = c.triad_id
+         GROUP BY t.ward_id, t.round_id, x.theme_id, c.perspective";
+    let wrong: i64 = read!(db, |c| sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM ({expected}) e
+         LEFT JOIN ward_theme_cells w ON w.ward_id = e.ward_id AND w.round_id = e.round_id
+              AND w.theme_id = e.theme_id AND w.perspective = e.perspective
+         WHERE (e.p + e.n > 0 AND w.positive IS NULL)
+            OR w.positive <> e.p OR w.negative <> e.n OR w.triads <> e.k"
+    )))
+    .fetch_one(c)
+    .await)
+    .unwrap();
+    assert_eq!(wrong, 0, "{label}: ward cells differ from the tallies");
+    let extra: i64 = read!(db, |c| sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM ward_theme_cells w
+         WHERE w.positive < 0 OR w.negative < 0 OR w.triads < 0
+            OR (w.positive + w.negative + w.triads > 0 AND NOT EXISTS (
+                SELECT 1 FROM ({expected}) e WHERE e.ward_id = w.ward_id AND e.round_id = w.round_id
+                  AND e.theme_id = w.theme_id AND e.perspective = w.perspective))"
+    )))
+    .fetch_one(c)
+    .await)
+    .unwrap();
+    assert_eq!(extra, 0, "{label}: ward cells count what is not there");
+}
+
 async fn run(db: &driehoek_storage::Db, sql: &'static str) {
     write!(db, |c| sqlx::query(sql).execute(c).await.map(|_| ())).unwrap();
 }
@@ -55,6 +89,7 @@ async fn tallies_follow_every_insert_update_and_delete() {
         demo::fill(&t.db, &|p| format!("plain:{p}")).await.unwrap();
         tallies_match_fragments(&t.db, t.label).await;
         theme_tallies_match_fragments(&t.db, t.label).await;
+        ward_cells_match_tallies(&t.db, t.label).await;
         let total: i64 = read!(&t.db, |c| sqlx::query_scalar(
             "SELECT CAST(SUM(positive + negative) AS BIGINT) FROM conversation_tallies"
         )
@@ -71,22 +106,41 @@ async fn tallies_follow_every_insert_update_and_delete() {
         .await;
         run(&t.db, "UPDATE fragments SET valence = 'positive' WHERE valence IS NULL AND speaker = 'participant' AND position % 7 = 0").await;
         theme_tallies_match_fragments(&t.db, t.label).await;
+        ward_cells_match_tallies(&t.db, t.label).await;
         run(&t.db, "DELETE FROM fragments WHERE position % 11 = 0").await;
         tallies_match_fragments(&t.db, t.label).await;
         theme_tallies_match_fragments(&t.db, t.label).await;
+        ward_cells_match_tallies(&t.db, t.label).await;
         // Themes taken off, given and changed.
         run(&t.db, "DELETE FROM fragment_themes WHERE fragment_id IN (SELECT id FROM fragments WHERE position % 4 = 1)").await;
         theme_tallies_match_fragments(&t.db, t.label).await;
+        ward_cells_match_tallies(&t.db, t.label).await;
         run(&t.db, "INSERT INTO fragment_themes (fragment_id, theme_id) SELECT f.id, (SELECT MIN(id) FROM themes) FROM fragments f WHERE f.position % 4 = 1").await;
         theme_tallies_match_fragments(&t.db, t.label).await;
+        ward_cells_match_tallies(&t.db, t.label).await;
         run(&t.db, "UPDATE fragment_themes SET theme_id = (SELECT MAX(id) FROM themes)
                     WHERE fragment_id IN (SELECT id FROM fragments WHERE position % 4 = 2)
                       AND (SELECT COUNT(*) FROM fragment_themes o WHERE o.fragment_id = fragment_themes.fragment_id) = 1").await;
         theme_tallies_match_fragments(&t.db, t.label).await;
+        ward_cells_match_tallies(&t.db, t.label).await;
         // Deleting a conversation (a withdrawal) removes its tally with it.
         run(&t.db, "DELETE FROM conversations WHERE id IN (SELECT id FROM conversations WHERE perspective = 'family' AND transcript IS NOT NULL LIMIT 3)").await;
         tallies_match_fragments(&t.db, t.label).await;
         theme_tallies_match_fragments(&t.db, t.label).await;
+        ward_cells_match_tallies(&t.db, t.label).await;
+        // Deleting whole triads (as a deleted round does) takes their cells off the ward; cells
+        // that come to nothing go.
+        let cells = "SELECT CAST(COUNT(*) AS BIGINT) FROM ward_theme_cells";
+        let before: i64 = read!(&t.db, |c| sqlx::query_scalar(cells).fetch_one(c).await).unwrap();
+        run(&t.db, "DELETE FROM triads WHERE id IN (SELECT t.id FROM triads t WHERE t.round_id = (SELECT MIN(round_id) FROM triads))").await;
+        let after: i64 = read!(&t.db, |c| sqlx::query_scalar(cells).fetch_one(c).await).unwrap();
+        assert!(
+            after < before,
+            "{}: {before} cells before, {after} after",
+            t.label
+        );
+        theme_tallies_match_fragments(&t.db, t.label).await;
+        ward_cells_match_tallies(&t.db, t.label).await;
         let orphans: i64 = read!(&t.db, |c| sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM conversation_tallies ct WHERE NOT EXISTS (SELECT 1 FROM conversations c WHERE c.id = ct.conversation_id)").fetch_one(c).await).unwrap();
         assert_eq!(orphans, 0, "{}", t.label);
         let orphans: i64 = read!(&t.db, |c| sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM conversation_theme_tallies x WHERE NOT EXISTS (SELECT 1 FROM conversations c WHERE c.id = x.conversation_id)").fetch_one(c).await).unwrap();
@@ -221,6 +275,7 @@ async fn tallies_are_right_after_an_import() {
                 .unwrap();
             tallies_match_fragments(&t.db, t.label).await;
             theme_tallies_match_fragments(&t.db, t.label).await;
+            ward_cells_match_tallies(&t.db, t.label).await;
         }
         let counted: i64 = read!(&t.db, |c| {
             sqlx::query_scalar(

@@ -26,7 +26,9 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
     if let Command::Pseudonymise { format, file } = &cli.command {
         return pseudonymise::run(*format, file);
     }
-    let db = open(&cli.database_url).await?;
+    let db = connect(&cli.database_url).await?;
+    // Every command works on an up-to-date schema; `migrate` says what it applied.
+    let applied = migrate::run(&db).await?;
     let result = match cli.command {
         Command::Serve {
             listen,
@@ -51,7 +53,6 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             interviewer,
         } => assign_interviewer(&db, &conversation, &interviewer).await,
         Command::Migrate => {
-            let applied = migrate::run(&db).await?;
             println!(
                 "Database up to date ({} migration(s) applied).",
                 applied.len()
@@ -82,7 +83,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
     result
 }
 
-async fn open(url: &str) -> Result<Db, CliError> {
+async fn connect(url: &str) -> Result<Db, CliError> {
     let db = Db::connect(url).await.map_err(|e| match e {
         StoreError::BadUrl(m) => CliError::Usage(format!("--database-url: {m}")),
         StoreError::Database(e) => {
@@ -90,7 +91,6 @@ async fn open(url: &str) -> Result<Db, CliError> {
         }
         other => other.into(),
     })?;
-    migrate::run(&db).await?;
     Ok(db)
 }
 

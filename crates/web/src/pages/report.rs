@@ -24,7 +24,7 @@ use driehoek_storage::reports::{self, ThemeInfo, ThemedFragment};
 use driehoek_storage::rounds::{self, Round};
 use driehoek_storage::second_coding::{self, Blind};
 use driehoek_storage::structure::{self as st, Crumbs, Ward};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Quotes shown per theme and valence; the rest are in the triads' stories.
 const QUOTES_PER_LIST: usize = 6;
@@ -130,22 +130,32 @@ pub(crate) fn parse_codes(rows: &[ThemedFragment]) -> Vec<ThemeCode<'_>> {
         .collect()
 }
 
-/// The quotes of one theme and valence from perspectives whose cell may be shown, one per triad
-/// first so that a single talkative triad does not fill the list.
+/// The report's fragments by (theme id, valence), each list in the rows' order (triad, then
+/// conversation order): grouped once, so that each theme's quotes look only at its own rows.
+fn by_theme_and_valence(rows: &[ThemedFragment]) -> HashMap<(&str, &str), Vec<&ThemedFragment>> {
+    let mut groups: HashMap<(&str, &str), Vec<&ThemedFragment>> = HashMap::new();
+    for r in rows {
+        groups
+            .entry((r.theme_id.as_str(), r.valence.as_str()))
+            .or_default()
+            .push(r);
+    }
+    groups
+}
+
+/// The quotes of one theme and valence (`rows`, that group of [`by_theme_and_valence`]) from
+/// perspectives whose cell may be shown, one per triad first so that a single talkative triad
+/// does not fill the list.
 fn quotes(
     tr: Tr,
-    rows: &[ThemedFragment],
-    theme_id: &str,
-    valence: &str,
+    rows: Option<&Vec<&ThemedFragment>>,
     shown: &[Perspective],
 ) -> (Vec<Quote>, usize) {
     let all: Vec<&ThemedFragment> = rows
-        .iter()
-        .filter(|r| {
-            r.theme_id == theme_id
-                && r.valence == valence
-                && Perspective::parse(&r.perspective).is_some_and(|p| shown.contains(&p))
-        })
+        .into_iter()
+        .flatten()
+        .copied()
+        .filter(|r| Perspective::parse(&r.perspective).is_some_and(|p| shown.contains(&p)))
         .collect();
     let mut picked: Vec<&ThemedFragment> = Vec::new();
     for r in &all {
@@ -275,6 +285,7 @@ pub async fn ward_report(
     let rows = reports::themed_fragments(&app.db, &ward_id, &round_id).await?;
     let codes = parse_codes(&rows);
     let cells = tally(codes.iter().copied());
+    let groups = by_theme_and_valence(&rows);
     // Earlier rounds: the previous one for the comparison, and those of earlier actions for the
     // follow-up, counted in one query.
     let previous = reports::previous_round(&app.db, &ward_id, &round).await?;
@@ -342,8 +353,10 @@ pub async fn ward_report(
                 });
             }
         }
-        let (goes_well, goes_well_more) = quotes(tr, &rows, &theme.id, "positive", &shown);
-        let (improve, improve_more) = quotes(tr, &rows, &theme.id, "negative", &shown);
+        let (goes_well, goes_well_more) =
+            quotes(tr, groups.get(&(theme.id.as_str(), "positive")), &shown);
+        let (improve, improve_more) =
+            quotes(tr, groups.get(&(theme.id.as_str(), "negative")), &shown);
         themes.push(ThemeView {
             key: theme.key.clone(),
             name: theme.name(english).to_string(),
