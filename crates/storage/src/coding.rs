@@ -275,6 +275,8 @@ pub struct CodingTarget {
     pub text: String,
     /// (key, id) of the round's themes, in theme-set order.
     pub themes: Vec<(String, String)>,
+    /// The user who read it is the conversation's blind second coder (and may not code it).
+    pub blind: bool,
 }
 
 impl CodingTarget {
@@ -300,11 +302,14 @@ pub async fn target(
             "SELECT CAST(json_agg(json_build_array(th.key, th.id) ORDER BY th.position) AS TEXT) FROM themes th WHERE th.theme_set_id = r.theme_set_id"
         }
     };
+    // The user is `$2` (see [`second_coding::blind_in`]).
+    let blind = second_coding::blind_in("$2");
     let sql = format!(
         "SELECT f.position, f.speaker, f.text, c.id, c.perspective, c.status, t.id AS triad_id,
                 t.code AS triad_code, t.ward_id, r.id AS round_id, r.name AS round_name, r.theme_set_id,
                 w.location_id, l.organisation_id, o.network_id, w.name AS ward_name,
-                w.created_at AS ward_created_at, ({themes}) AS themes
+                w.created_at AS ward_created_at, ({themes}) AS themes,
+                CASE WHEN {blind} THEN TRUE ELSE FALSE END AS blind
          FROM fragments f JOIN conversations c ON c.id = f.conversation_id
          JOIN triads t ON t.id = c.triad_id JOIN rounds r ON r.id = t.round_id
          JOIN wards w ON w.id = t.ward_id JOIN locations l ON l.id = w.location_id
@@ -314,6 +319,7 @@ pub async fn target(
     let row: Option<TargetRow> = read!(db, |c| {
         sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
             .bind(fragment_id)
+            .bind(&tenant.user_id)
             .fetch_optional(c)
             .await
     })?;
@@ -342,6 +348,7 @@ pub async fn target(
         speaker: row.speaker,
         text: row.text,
         themes,
+        blind: row.blind,
     })
 }
 
@@ -360,6 +367,7 @@ struct TargetRow {
     ward_name: String,
     ward_created_at: String,
     themes: Option<String>,
+    blind: bool,
 }
 
 /// The (key, id) pairs of the themes of a set.
@@ -377,7 +385,9 @@ pub async fn save_code(
     code: &Code,
 ) -> Result<Progress, StoreError> {
     let conv = &target.conv;
-    second_coding::check_blind(db, user_id, Blind::Conversation(&conv.id)).await?;
+    if target.blind {
+        return Err(StoreError::Conflict("coding-blind-second"));
+    }
     let mut theme_ids = Vec::with_capacity(code.themes.len());
     for key in &code.themes {
         let Some((_, id)) = target.themes.iter().find(|(k, _)| k == key) else {
@@ -387,41 +397,30 @@ pub async fn save_code(
     }
     let fragment_id = target.fragment_id.as_str();
     let valence = (code.valence != Valence::None).then(|| code.valence.key());
-    let mut tx = db.begin().await?;
-    if let Tx::Sqlite(t) = &mut tx {
-        // SQLite has one writer: every statement is a trip to its thread while others wait for
-        // the write lock. So the save is one batch (sqlx binds `$n` in every statement of it).
+    if let Db::Sqlite { write, .. } = db {
         let themes = serde_json::to_string(&theme_ids)
             .map_err(|e| StoreError::Database(sqlx::Error::Encode(Box::new(e))))?;
-        let (total, open): (i64, i64) = sqlx::query_as(
-            "UPDATE fragments SET coded_at = $1
-               WHERE $7 AND conversation_id = $2 AND coded_at IS NULL;
-             UPDATE fragments SET valence = $3, coded_at = $1, coded_by = $4 WHERE id = $5;
-             DELETE FROM fragment_themes WHERE fragment_id = $5;
-             INSERT INTO fragment_themes (fragment_id, theme_id)
-               SELECT $5, value FROM json_each($6) WHERE true;
-             UPDATE conversations SET status = CASE WHEN EXISTS (
-                 SELECT 1 FROM fragments WHERE conversation_id = $2 AND coded_at IS NULL)
-               THEN 'checked' ELSE 'coded' END
-               WHERE id = $2 AND status IN ('checked', 'coded');
-             SELECT CAST(COUNT(*) AS BIGINT), CAST(COALESCE(SUM(CASE WHEN coded_at IS NULL THEN 1 ELSE 0 END), 0) AS BIGINT)
-               FROM fragments WHERE conversation_id = $2",
-        )
-        .bind(now())
-        .bind(&conv.id)
-        .bind(valence)
-        .bind(user_id)
-        .bind(fragment_id)
-        .bind(themes)
-        .bind(conv.status == "coded")
-        .fetch_one(&mut **t)
-        .await?;
-        tx.commit().await?;
+        let save = SqliteSave {
+            now: now(),
+            conversation_id: conv.id.clone(),
+            valence: valence.map(str::to_owned),
+            user_id: user_id.to_owned(),
+            fragment_id: fragment_id.to_owned(),
+            themes,
+            stamp_all: conv.status == "coded",
+        };
+        // Its own task: once begun, the save ends in a commit or a rollback even when the
+        // request that asked for it goes away (a dropped future would leave the transaction
+        // open on the one writing connection).
+        let (total, open) = tokio::spawn(save.run(write.clone()))
+            .await
+            .map_err(|e| StoreError::Database(sqlx::Error::Protocol(e.to_string())))??;
         return Ok(Progress {
             coded: total - open,
             total,
         });
     }
+    let mut tx = db.begin().await?;
     stamp_if_coded(&mut tx, conv).await?;
     in_tx!(&mut tx, |c| sqlx::query(
         "UPDATE fragments SET valence = $1, coded_at = $2, coded_by = $3 WHERE id = $4"
@@ -450,6 +449,67 @@ pub async fn save_code(
     let progress = settle_status(&mut tx, &conv.id).await?;
     tx.commit().await?;
     Ok(progress)
+}
+
+/// A coding save on SQLite, in one trip to the writing connection's thread. SQLite has one
+/// writer: each statement would be a trip while the other saves wait for the write lock, so
+/// begin, the changes, the progress and the commit go as one batch (sqlx binds `$n` in every
+/// statement of it). PostgreSQL runs the same steps as separate statements in [`save_code`].
+struct SqliteSave {
+    now: String,
+    conversation_id: String,
+    valence: Option<String>,
+    user_id: String,
+    fragment_id: String,
+    /// The theme ids as a JSON array.
+    themes: String,
+    /// The conversation was `coded`: stamp its fragments first (see [`stamp_if_coded`]).
+    stamp_all: bool,
+}
+
+impl SqliteSave {
+    /// (fragments, of which uncoded) of the conversation after the save.
+    async fn run(self, write: sqlx::SqlitePool) -> Result<(i64, i64), StoreError> {
+        let mut conn = write.acquire().await?;
+        // All rows are read (`fetch_all`): the driver stops a batch at the first row otherwise,
+        // before its COMMIT.
+        let done: Result<Vec<(i64, i64)>, sqlx::Error> = sqlx::query_as(
+            "BEGIN IMMEDIATE;
+             UPDATE fragments SET coded_at = $1
+               WHERE $7 AND conversation_id = $2 AND coded_at IS NULL;
+             UPDATE fragments SET valence = $3, coded_at = $1, coded_by = $4 WHERE id = $5;
+             DELETE FROM fragment_themes WHERE fragment_id = $5;
+             INSERT INTO fragment_themes (fragment_id, theme_id)
+               SELECT $5, value FROM json_each($6) WHERE true;
+             UPDATE conversations SET status = CASE WHEN EXISTS (
+                 SELECT 1 FROM fragments WHERE conversation_id = $2 AND coded_at IS NULL)
+               THEN 'checked' ELSE 'coded' END
+               WHERE id = $2 AND status IN ('checked', 'coded');
+             SELECT CAST(COUNT(*) AS BIGINT), CAST(COALESCE(SUM(CASE WHEN coded_at IS NULL THEN 1 ELSE 0 END), 0) AS BIGINT)
+               FROM fragments WHERE conversation_id = $2;
+             COMMIT",
+        )
+        .bind(&self.now)
+        .bind(&self.conversation_id)
+        .bind(&self.valence)
+        .bind(&self.user_id)
+        .bind(&self.fragment_id)
+        .bind(&self.themes)
+        .bind(self.stamp_all)
+        .fetch_all(&mut *conn)
+        .await;
+        match done {
+            Ok(rows) => rows.first().copied().ok_or(StoreError::NotFound),
+            Err(e) => {
+                // A statement failed inside the transaction: nothing of it may stay. Should the
+                // rollback fail too, the connection is not given back but closed.
+                if sqlx::query("ROLLBACK").execute(&mut *conn).await.is_err() {
+                    conn.close_on_drop();
+                }
+                Err(e.into())
+            }
+        }
+    }
 }
 
 /// Merges a fragment with the next one of its conversation: one text, the union of their themes,

@@ -686,8 +686,10 @@ pub async fn import(
     // beside it. Both run on this task (joined), so they may borrow the file.
     let (to_writer, mut chunks) = tokio::sync::mpsc::channel::<Chunk>(2);
     // Texts written once per row are shared, not copied for every bind.
-    let shared_conversation_ids: Vec<Arc<str>> =
-        conversation_ids.iter().map(|id| Arc::from(id.as_str())).collect();
+    let shared_conversation_ids: Vec<Arc<str>> = conversation_ids
+        .iter()
+        .map(|id| Arc::from(id.as_str()))
+        .collect();
     let shared_stamp: Arc<str> = Arc::from(stamp.as_str());
     let participant: Arc<str> = Arc::from("participant");
     let make = async {

@@ -141,13 +141,27 @@ pub enum Blind<'a> {
     WardRound { ward: &'a str, round: &'a str },
 }
 
+/// SQL that is true when the user (the placeholder `user`) is the blind second coder of the one
+/// conversation `c` a query is about ([`check_blind`] for a conversation, as a condition inside a
+/// query that reads more): they gave second codes in it and some participant fragment still has
+/// none. Cheap for one conversation: its fragments, or the user's second codes.
+pub(crate) fn blind_in(user: &str) -> String {
+    format!(
+        "EXISTS (SELECT 1 FROM second_codes bs JOIN fragments bf ON bf.id = bs.fragment_id
+                 WHERE bs.coder_id = {user} AND bf.conversation_id = c.id)
+         AND EXISTS (SELECT 1 FROM fragments uf LEFT JOIN second_codes us ON us.fragment_id = uf.id
+                     WHERE uf.conversation_id = c.id AND uf.speaker = 'participant' AND us.fragment_id IS NULL)"
+    )
+}
+
 /// The second coder works blind: while they have started but not finished the second coding of a
 /// conversation in `scope` (some participant fragment still has no second code), the first
 /// coding there (coding page, triad, report, exports) stays hidden from them. Once finished they
 /// may compare on the agreement page. Conflict `coding-blind-second` while unfinished.
 pub async fn check_blind(db: &Db, user_id: &str, scope: Blind<'_>) -> Result<(), StoreError> {
     // Driven by the coder's own second codes (index second_codes_coder): for nearly every user
-    // there are none, and the answer costs one index probe.
+    // there are none, and the answer costs one index probe. (For one conversation whose row is
+    // at hand, [`blind_in`] asks the same.)
     const OPEN: &str = "SELECT CAST(COUNT(*) AS BIGINT) FROM conversations c \
         JOIN triads t ON t.id = c.triad_id \
         WHERE c.id IN (SELECT f.conversation_id FROM second_codes s \

@@ -631,6 +631,24 @@ async fn double_coding_blind_second_codes_kappa_and_consensus() {
                 .await;
             assert_eq!(a.status, StatusCode::SEE_OTHER, "{}: {}", t.label, a.body);
         }
+        // Nor may they change the first coding meanwhile: a save is refused and changes nothing.
+        let (id, valence) = &twice[0];
+        let a = coder
+            .json(
+                axum::http::Method::PUT,
+                &format!("/api/v1/fragments/{id}"),
+                serde_json::json!({"valence": "none", "themes": []}),
+            )
+            .await;
+        assert_eq!(a.status, StatusCode::CONFLICT, "{}: {}", t.label, a.body);
+        let kept: Option<String> = read!(&t.db, |x| sqlx::query_scalar(
+            "SELECT valence FROM fragments WHERE id = $1"
+        )
+        .bind(id)
+        .fetch_one(x)
+        .await)
+        .unwrap();
+        assert_eq!(&kept, valence, "{}", t.label);
         // Until the second coder has finished, the first coding stays hidden from them: the
         // coding page, the triad, the ward report and the exports say why instead.
         let triad = one(
