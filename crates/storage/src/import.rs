@@ -271,7 +271,7 @@ pub async fn import(
     let today = &stamp[..10];
     let mut tx = db.begin().await?;
     // A million fragments are counted here, not row by row by the triggers.
-    tallies::pause(&mut tx).await?;
+    let paused = tallies::pause(&mut tx).await?;
     let (network_id, network_name, network_created) =
         resolve_network(&mut tx, network, &stamp).await?;
     let mut report = ImportReport {
@@ -764,7 +764,7 @@ pub async fn import(
     };
     let (inserted, linked) = tokio::join!(make, write);
     report.fragment_themes = linked?;
-    tallies::resume(&mut tx, &inserted).await?;
+    tallies::resume(&mut tx, paused, &inserted).await?;
     tx.commit().await?;
     Ok(report)
 }

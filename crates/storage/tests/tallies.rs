@@ -296,5 +296,25 @@ async fn tallies_are_right_after_an_import() {
         .await)
         .unwrap();
         assert_eq!(paused, 0, "{}", t.label);
+        // The pause ended: rows written one by one after the import, and after an import that
+        // failed half-way (a triad on two wards), are counted again.
+        let bad = "organisation,location,ward,round,triad,role,fragment,valence,themes\n\
+                   Zorg A,Hof,Afdeling 1,Voorjaar,T-00,staff,\"Elders\",positive,food_drink\n";
+        let bad = import::read_csv(bad.as_bytes()).unwrap();
+        assert!(
+            import::import(&t.db, &bad, Some("Importnetwerk"), "t.csv")
+                .await
+                .is_err(),
+            "{}",
+            t.label
+        );
+        run(&t.db, "INSERT INTO fragments (id, conversation_id, position, speaker, text, valence)
+                    SELECT id || '-x', conversation_id, position + 1000, speaker, text, valence FROM fragments
+                    WHERE valence IS NOT NULL AND position < 3").await;
+        run(&t.db, "INSERT INTO fragment_themes (fragment_id, theme_id)
+                    SELECT f.id, (SELECT MIN(id) FROM themes) FROM fragments f WHERE f.id LIKE '%-x'").await;
+        tallies_match_fragments(&t.db, t.label).await;
+        theme_tallies_match_fragments(&t.db, t.label).await;
+        ward_cells_match_tallies(&t.db, t.label).await;
     }
 }
