@@ -3,6 +3,14 @@
 use driehoek_storage::testing::databases;
 use driehoek_storage::{demo, read, write};
 
+/// A number the database counts with `sql`.
+async fn count(db: &driehoek_storage::Db, sql: String) -> i64 {
+    read!(db, |c| sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone()))
+        .fetch_one(c)
+        .await)
+    .unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
 async fn tallies_match_fragments(db: &driehoek_storage::Db, label: &str) {
     let mismatches: i64 = read!(db, |c| sqlx::query_scalar(
         "SELECT CAST(COUNT(*) AS BIGINT) FROM conversations c JOIN conversation_tallies ct ON ct.conversation_id = c.id
@@ -24,24 +32,26 @@ async fn theme_tallies_match_fragments(db: &driehoek_storage::Db, label: &str) {
                 SUM(CASE WHEN f.valence = 'negative' THEN 1 ELSE 0 END) AS n
          FROM fragment_themes ft JOIN fragments f ON f.id = ft.fragment_id
          WHERE f.valence IN ('positive', 'negative') GROUP BY f.conversation_id, ft.theme_id";
-    let wrong: i64 = read!(db, |c| sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-        "SELECT CAST(COUNT(*) AS BIGINT) FROM ({expected}) e
-         LEFT JOIN conversation_theme_tallies x ON x.conversation_id = e.conversation_id AND x.theme_id = e.theme_id
-         WHERE x.positive IS NULL OR x.positive <> e.p OR x.negative <> e.n"
-    )))
-    .fetch_one(c)
-    .await)
-    .unwrap();
+    let wrong: i64 = count(
+        db,
+        format!(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM ({expected}) e
+             LEFT JOIN conversation_theme_tallies x ON x.conversation_id = e.conversation_id AND x.theme_id = e.theme_id
+             WHERE x.positive IS NULL OR x.positive <> e.p OR x.negative <> e.n"
+        ),
+    )
+    .await;
     assert_eq!(wrong, 0, "{label}: theme tallies differ from the fragments");
-    let extra: i64 = read!(db, |c| sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-        "SELECT CAST(COUNT(*) AS BIGINT) FROM conversation_theme_tallies x
-         WHERE x.positive < 0 OR x.negative < 0
-            OR (x.positive + x.negative > 0 AND NOT EXISTS (
-                SELECT 1 FROM ({expected}) e WHERE e.conversation_id = x.conversation_id AND e.theme_id = x.theme_id))"
-    )))
-    .fetch_one(c)
-    .await)
-    .unwrap();
+    let extra: i64 = count(
+        db,
+        format!(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM conversation_theme_tallies x
+             WHERE x.positive < 0 OR x.negative < 0
+                OR (x.positive + x.negative > 0 AND NOT EXISTS (
+                    SELECT 1 FROM ({expected}) e WHERE e.conversation_id = x.conversation_id AND e.theme_id = x.theme_id))"
+        ),
+    )
+    .await;
     assert_eq!(extra, 0, "{label}: theme tallies count what is not there");
 }
 
@@ -55,27 +65,29 @@ async fn ward_cells_match_tallies(db: &driehoek_storage::Db, label: &str) {
          FROM conversation_theme_tallies x JOIN conversations c ON c.id = x.conversation_id
          JOIN triads t ON t.id = c.triad_id
          GROUP BY t.ward_id, t.round_id, x.theme_id, c.perspective";
-    let wrong: i64 = read!(db, |c| sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-        "SELECT CAST(COUNT(*) AS BIGINT) FROM ({expected}) e
-         LEFT JOIN ward_theme_cells w ON w.ward_id = e.ward_id AND w.round_id = e.round_id
-              AND w.theme_id = e.theme_id AND w.perspective = e.perspective
-         WHERE (e.p + e.n > 0 AND w.positive IS NULL)
-            OR w.positive <> e.p OR w.negative <> e.n OR w.triads <> e.k"
-    )))
-    .fetch_one(c)
-    .await)
-    .unwrap();
+    let wrong: i64 = count(
+        db,
+        format!(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM ({expected}) e
+             LEFT JOIN ward_theme_cells w ON w.ward_id = e.ward_id AND w.round_id = e.round_id
+                  AND w.theme_id = e.theme_id AND w.perspective = e.perspective
+             WHERE (e.p + e.n > 0 AND w.positive IS NULL)
+                OR w.positive <> e.p OR w.negative <> e.n OR w.triads <> e.k"
+        ),
+    )
+    .await;
     assert_eq!(wrong, 0, "{label}: ward cells differ from the tallies");
-    let extra: i64 = read!(db, |c| sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-        "SELECT CAST(COUNT(*) AS BIGINT) FROM ward_theme_cells w
-         WHERE w.positive < 0 OR w.negative < 0 OR w.triads < 0
-            OR (w.positive + w.negative + w.triads > 0 AND NOT EXISTS (
-                SELECT 1 FROM ({expected}) e WHERE e.ward_id = w.ward_id AND e.round_id = w.round_id
-                  AND e.theme_id = w.theme_id AND e.perspective = w.perspective))"
-    )))
-    .fetch_one(c)
-    .await)
-    .unwrap();
+    let extra: i64 = count(
+        db,
+        format!(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM ward_theme_cells w
+             WHERE w.positive < 0 OR w.negative < 0 OR w.triads < 0
+                OR (w.positive + w.negative + w.triads > 0 AND NOT EXISTS (
+                    SELECT 1 FROM ({expected}) e WHERE e.ward_id = w.ward_id AND e.round_id = w.round_id
+                      AND e.theme_id = w.theme_id AND e.perspective = w.perspective))"
+        ),
+    )
+    .await;
     assert_eq!(extra, 0, "{label}: ward cells count what is not there");
 }
 
