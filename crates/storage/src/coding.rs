@@ -309,7 +309,7 @@ pub async fn target(
                 t.code AS triad_code, t.ward_id, r.id AS round_id, r.name AS round_name, r.theme_set_id,
                 w.location_id, l.organisation_id, o.network_id, w.name AS ward_name,
                 w.created_at AS ward_created_at, ({themes}) AS themes,
-                CASE WHEN {blind} THEN TRUE ELSE FALSE END AS blind
+                ({blind}) AS blind
          FROM fragments f JOIN conversations c ON c.id = f.conversation_id
          JOIN triads t ON t.id = c.triad_id JOIN rounds r ON r.id = t.round_id
          JOIN wards w ON w.id = t.ward_id JOIN locations l ON l.id = w.location_id

@@ -536,15 +536,16 @@ pub async fn import(
         .filter(|(t, ..)| old_triads.contains(t.as_str()))
         .map(|(t, p, id, max)| ((t.as_str(), p.as_str()), (id.as_str(), *max)))
         .collect();
-    let mut conversation_ids = Vec::with_capacity(file.conversations.len());
+    // Shared: every fragment row binds its conversation's id (see [`Val::Shared`]).
+    let mut conversation_ids: Vec<Arc<str>> = Vec::with_capacity(file.conversations.len());
     let mut next_position = Vec::with_capacity(file.conversations.len());
     let mut new_conversations = Vec::new();
     for (i, c) in file.conversations.iter().enumerate() {
         if let Some(&(id, max)) = existing.get(&(triad_ids[c.triad].as_str(), c.role.key())) {
-            conversation_ids.push(id.to_owned());
+            conversation_ids.push(Arc::from(id));
             next_position.push(max.map_or(0, |m| m + 1));
         } else {
-            conversation_ids.push(new_id());
+            conversation_ids.push(Arc::from(new_id()));
             next_position.push(0);
             new_conversations.push(i);
         }
@@ -556,7 +557,7 @@ pub async fn import(
         |&i| {
             let c = &file.conversations[i];
             [
-                Val::Text(&conversation_ids[i]),
+                Val::Shared(&conversation_ids[i]),
                 Val::Text(&triad_ids[c.triad]),
                 Val::Text(c.role.key()),
                 Val::Text("coded"),
@@ -686,10 +687,6 @@ pub async fn import(
     // beside it. Both run on this task (joined), so they may borrow the file.
     let (to_writer, mut chunks) = tokio::sync::mpsc::channel::<Chunk>(2);
     // Texts written once per row are shared, not copied for every bind.
-    let shared_conversation_ids: Vec<Arc<str>> = conversation_ids
-        .iter()
-        .map(|id| Arc::from(id.as_str()))
-        .collect();
     let shared_stamp: Arc<str> = Arc::from(stamp.as_str());
     let participant: Arc<str> = Arc::from("participant");
     let make = async {
@@ -741,7 +738,7 @@ pub async fn import(
                 |(id, c, pos, f)| {
                     [
                         Val::Shared(id),
-                        Val::Shared(&shared_conversation_ids[*c]),
+                        Val::Shared(&conversation_ids[*c]),
                         Val::Int(*pos),
                         Val::Shared(&participant),
                         Val::Text(&f.text),

@@ -19,9 +19,11 @@ SELECT fragment_id, theme_id FROM fragment_themes ORDER BY fragment_id, theme_id
 DROP TABLE fragment_themes;
 ALTER TABLE fragment_themes_new RENAME TO fragment_themes;
 
--- The tally triggers of 0008, unchanged.
+-- The tally triggers of 0008, unchanged but for the pause: on SQLite a bulk writer drops the two
+-- insert triggers inside its transaction and makes them again before it commits
+-- (storage/src/tallies.rs), so they no longer ask tally_pause for every row. PostgreSQL keeps
+-- asking it.
 CREATE TRIGGER fragment_theme_tally_insert AFTER INSERT ON fragment_themes
-WHEN NOT EXISTS (SELECT 1 FROM tally_pause)
 BEGIN
     INSERT INTO conversation_theme_tallies (conversation_id, theme_id, positive, negative)
     SELECT f.conversation_id, NEW.theme_id, f.valence = 'positive', f.valence = 'negative'
@@ -77,4 +79,13 @@ BEGIN
     WHERE conversation_id = OLD.conversation_id
       AND theme_id IN (SELECT theme_id FROM fragment_themes WHERE fragment_id = OLD.id)
       AND EXISTS (SELECT 1 FROM conversations c WHERE c.id = OLD.conversation_id);
+END;
+
+DROP TRIGGER fragment_tally_insert;
+CREATE TRIGGER fragment_tally_insert AFTER INSERT ON fragments
+WHEN NEW.valence IN ('positive', 'negative')
+BEGIN
+    UPDATE conversation_tallies
+    SET positive = positive + (NEW.valence = 'positive'), negative = negative + (NEW.valence = 'negative')
+    WHERE conversation_id = NEW.conversation_id;
 END;
